@@ -1,0 +1,538 @@
+/* main.c: options, mode selection, answers from the command line, report and exit status. */
+#include "config.h"
+
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "answers.h"
+#include "embedded.h"
+#include "options.h"
+#include "probe.h"
+#include "report.h"
+#include "sanitize.h"
+#include "tree.h"
+#include "ui.h"
+#include "walk.h"
+
+/* interface.md's exit status. */
+enum {
+	EXIT_HEALTHY = 0,
+	EXIT_FAULT = 1,
+	EXIT_USAGE = 2,
+	EXIT_INCONCLUSIVE = 3
+};
+
+#define MAIN_TREE_NAME		"cannot-send.tree"
+#define MAIN_REFHOSTS_NAME	"reference-hosts"
+#define MAIN_SECRET_MAX		4096
+
+/*
+ * The answer keys interface.md promises to accept even when the tree in use asks no such
+ * question; they are checked with the same rules as a question would be.
+ */
+static const struct tree_choice main_security_choices[] = {
+	{ (char *)"none", (char *)"none" },
+	{ (char *)"starttls", (char *)"starttls" },
+	{ (char *)"tls", (char *)"tls" }
+};
+static struct tree_node main_interface_keys[] = {
+	{ .id = (char *)"email", .key = (char *)"email", .kind = TREE_QUESTION,
+	  .qtype = TREE_Q_TEXT, .format = TREE_FMT_EMAIL,
+	  .title = (char *)"the address you send from" },
+	{ .id = (char *)"smtp.host", .key = (char *)"smtp.host", .kind = TREE_QUESTION,
+	  .qtype = TREE_Q_TEXT, .format = TREE_FMT_HOST,
+	  .title = (char *)"outgoing server name or address" },
+	{ .id = (char *)"smtp.port", .key = (char *)"smtp.port", .kind = TREE_QUESTION,
+	  .qtype = TREE_Q_TEXT, .format = TREE_FMT_PORT,
+	  .title = (char *)"outgoing server port" },
+	{ .id = (char *)"smtp.security", .key = (char *)"smtp.security",
+	  .kind = TREE_QUESTION, .qtype = TREE_Q_CHOICE,
+	  .choices = (struct tree_choice *)main_security_choices, .nchoices = 3,
+	  .title = (char *)"encryption: none, starttls, or tls (SSL/TLS)" },
+	{ .id = (char *)"smtp.user", .key = (char *)"smtp.user", .kind = TREE_QUESTION,
+	  .qtype = TREE_Q_TEXT, .format = TREE_FMT_TEXT, .title = (char *)"login name" },
+	{ .id = (char *)"smtp.password", .key = (char *)"smtp.password",
+	  .kind = TREE_QUESTION, .qtype = TREE_Q_SECRET, .format = TREE_FMT_TEXT,
+	  .title = (char *)"password" },
+};
+#define MAIN_NINTERFACE_KEYS (sizeof main_interface_keys / sizeof main_interface_keys[0])
+
+static void	 main_protect_process(void);
+static void	 main_error(const char *, ...) PRINTFLIKE(1, 2);
+static int	 main_load_tree(const struct options *, struct tree **);
+static int	 main_check_tree(const char *);
+static const struct tree_node *main_key_node(const struct tree *, const char *);
+static int	 main_read_secret_file(const char *, char **, char **);
+static int	 main_apply_answers(const struct tree *, const struct strlist *,
+		    struct answers *, char **);
+static int	 main_load_refhosts(const struct options *, struct probe_refhost **,
+		    size_t *);
+static void	 main_help_answers(const struct tree *);
+static void	 main_help_probes(void);
+static int	 main_run(const struct options *, const struct tree *, struct answers *);
+
+/*
+ * A password may sit in this process's memory: no core dumps, and no ptrace or
+ * /proc/PID/mem for other users' processes.
+ */
+static void
+main_protect_process(void)
+{
+	struct rlimit	 rl = { 0, 0 };
+
+	setrlimit(RLIMIT_CORE, &rl);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+/* Every message on stderr goes through the sanitiser: it may quote a file or a server. */
+static void
+main_error(const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg, *line, *safe, *save;
+
+	va_start(ap, fmt);
+	xvasprintf(&msg, fmt, ap);
+	va_end(ap);
+	for (line = strtok_r(msg, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		safe = sanitize_str(line);
+		fprintf(stderr, "sendfix: %s\n", safe);
+		free(safe);
+	}
+	free(msg);
+}
+
+static int
+main_load_tree(const struct options *opts, struct tree **tree)
+{
+	const struct embedded_file	*e;
+	char				*errors = NULL;
+	int				 r;
+
+	if (opts->tree != NULL)
+		r = tree_load_file(opts->tree, tree, &errors);
+	else {
+		if ((e = embedded_find(MAIN_TREE_NAME)) == NULL)
+			fatalx("the built-in tree is missing");
+		r = tree_parse_buffer(MAIN_TREE_NAME, (const char *)e->data, e->len, tree,
+		    &errors);
+	}
+	if (r != 0) {
+		main_error("%s", errors != NULL ? errors : "cannot load the tree");
+		free(errors);
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+main_check_tree(const char *path)
+{
+	struct tree	*tree;
+	char		*errors = NULL;
+
+	if (tree_load_file(path, &tree, &errors) != 0) {
+		main_error("%s", errors != NULL ? errors : "cannot load the tree");
+		free(errors);
+		return (EXIT_USAGE);
+	}
+	printf("%s: %zu nodes, no problems found\n", path, tree->nnodes);
+	tree_free(tree);
+	return (EXIT_HEALTHY);
+}
+
+/* The question that takes key: the tree's own, else one of interface.md's keys. */
+static const struct tree_node *
+main_key_node(const struct tree *tree, const char *key)
+{
+	const struct tree_node	*n;
+	size_t			 i;
+
+	if ((n = tree_find_key(tree, key)) != NULL)
+		return (n);
+	for (i = 0; i < MAIN_NINTERFACE_KEYS; i++) {
+		if (strcmp(main_interface_keys[i].key, key) == 0)
+			return (&main_interface_keys[i]);
+	}
+	return (NULL);
+}
+
+/*
+ * Reads a secret from a file the user named (row 34 of hostile-cases.md): never through a
+ * symlink, only a regular file of ours, and a warning when others may read it. The trailing
+ * newline most editors add is not part of the password.
+ */
+static int
+main_read_secret_file(const char *path, char **secret, char **cause)
+{
+	struct stat	 st;
+	char		 buf[MAIN_SECRET_MAX + 1];
+	ssize_t		 n;
+	size_t		 len = 0;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) == -1) {
+		if (errno == ELOOP)
+			xasprintf(cause, "%s: the password file is a symbolic link; name the "
+			    "file itself", path);
+		else
+			xasprintf(cause, "%s: cannot read the password file: %s", path,
+			    strerror(errno));
+		return (-1);
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		xasprintf(cause, "%s: the password file is not a regular file", path);
+		close(fd);
+		return (-1);
+	}
+	if (st.st_uid != geteuid()) {
+		xasprintf(cause, "%s: the password file belongs to another user; copy it to a "
+		    "file of your own", path);
+		close(fd);
+		return (-1);
+	}
+	if ((st.st_mode & 077) != 0)
+		main_error("warning: %s can be read by other users (chmod 600 %s)", path,
+		    path);
+	while (len < sizeof buf - 1 &&
+	    (n = read(fd, buf + len, sizeof buf - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	if (len == sizeof buf - 1) {
+		explicit_bzero(buf, sizeof buf);
+		xasprintf(cause, "%s: the password file is too long for a password", path);
+		return (-1);
+	}
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		len--;
+	buf[len] = '\0';
+	*secret = xstrdup(buf);
+	explicit_bzero(buf, sizeof buf);
+	return (0);
+}
+
+/*
+ * Stores every --answer, checked against the question that asks it: a bad value is a usage
+ * error naming the key and its allowed values. A secret question's key K is answered only
+ * with K-file=PATH, never with the secret itself on the command line.
+ */
+static int
+main_apply_answers(const struct tree *tree, const struct strlist *given,
+    struct answers *answers, char **cause)
+{
+	const struct tree_node	*n;
+	char			*key, *value, *base, *secret;
+	size_t			 i, klen;
+	int			 r = -1;
+
+	for (i = 0; i < given->n; i++) {
+		key = xstrdup(given->v[i]);
+		value = strchr(key, '=');
+		*value++ = '\0';
+		n = main_key_node(tree, key);
+		if (n != NULL && n->qtype == TREE_Q_SECRET) {
+			xasprintf(cause, "%s cannot be given on the command line, where other "
+			    "users can see it: use --answer %s-file=FILE", key, key);
+			goto out;
+		}
+		klen = strlen(key);
+		if (n == NULL && klen > 5 && strcmp(key + klen - 5, "-file") == 0) {
+			base = xstrndup(key, klen - 5);
+			n = main_key_node(tree, base);
+			free(base);
+			if (n == NULL || n->qtype != TREE_Q_SECRET) {
+				xasprintf(cause, "unknown answer key \"%s\" (sendfix "
+				    "--help-answers lists them)", key);
+				goto out;
+			}
+			if (main_read_secret_file(value, &secret, cause) != 0)
+				goto out;
+			answers_set(answers, n->key, secret, ANSWER_GIVEN, 1);
+			secret_free(secret);
+			answers_set(answers, key, value, ANSWER_GIVEN, 0);
+			free(key);
+			continue;
+		}
+		if (n == NULL) {
+			xasprintf(cause, "unknown answer key \"%s\" (sendfix --help-answers "
+			    "lists them)", key);
+			goto out;
+		}
+		if (tree_validate_answer(n, value, cause) != 0)
+			goto out;
+		if (strcmp(value, "dontknow") == 0)
+			answers_set(answers, key, value, ANSWER_DONTKNOW, 0);
+		else
+			answers_set(answers, key, value, ANSWER_GIVEN, 0);
+		free(key);
+	}
+	r = 0;
+	return (r);
+out:
+	free(key);
+	return (r);
+}
+
+static int
+main_load_refhosts(const struct options *opts, struct probe_refhost **out, size_t *nout)
+{
+	const struct embedded_file	*e;
+	struct probe_refhost		*v = NULL;
+	char				*copy, *line, *save, *cause = NULL;
+	size_t				 n = 0, i;
+
+	if (opts->refhosts.n > 0) {
+		v = xcalloc(opts->refhosts.n, sizeof *v);
+		for (i = 0; i < opts->refhosts.n; i++) {
+			if (probe_refhost_parse(opts->refhosts.v[i], &v[n], &cause) != 0) {
+				main_error("--reference-host: %s", cause);
+				free(cause);
+				while (n > 0)
+					probe_refhost_free(&v[--n]);
+				free(v);
+				return (-1);
+			}
+			n++;
+		}
+		*out = v;
+		*nout = n;
+		return (0);
+	}
+	if ((e = embedded_find(MAIN_REFHOSTS_NAME)) == NULL)
+		fatalx("the built-in reference host list is missing");
+	copy = xstrdup((const char *)e->data);
+	for (line = strtok_r(copy, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		line += strspn(line, " \t");
+		if (*line == '#' || *line == '\0')
+			continue;
+		v = xreallocarray(v, n + 1, sizeof *v);
+		if (probe_refhost_parse(line, &v[n], &cause) != 0)
+			fatalx("built-in reference host \"%s\": %s", line, cause);
+		n++;
+	}
+	free(copy);
+	*out = v;
+	*nout = n;
+	return (0);
+}
+
+static void
+main_help_answers(const struct tree *tree)
+{
+	const struct tree_node	*n;
+	size_t			 i, j;
+	int			 listed;
+
+	printf("Answer keys (--answer KEY=VALUE); every key also takes \"dontknow\".\n\n");
+	for (i = 0; i < tree->nnodes + MAIN_NINTERFACE_KEYS; i++) {
+		if (i < tree->nnodes) {
+			n = tree->nodes[i];
+			if (n->kind != TREE_QUESTION)
+				continue;
+		} else {
+			n = &main_interface_keys[i - tree->nnodes];
+			if (tree_find_key(tree, n->key) != NULL)
+				continue;
+		}
+		if (n->qtype == TREE_Q_SECRET) {
+			printf("  %s-file=FILE\n      a file holding the %s (never on the "
+			    "command line)\n", n->key, n->title != NULL ? n->title : n->key);
+			continue;
+		}
+		printf("  %s=", n->key);
+		switch (n->qtype) {
+		case TREE_Q_CHOICE:
+			for (j = 0; j < n->nchoices; j++)
+				printf("%s%s", j == 0 ? "" : "|", n->choices[j].value);
+			break;
+		case TREE_Q_YESNO:
+			printf("yes|no");
+			break;
+		default:
+			printf("%s", tree_format_name(n->format));
+			break;
+		}
+		listed = n->title != NULL;
+		printf("\n      %s\n", listed ? n->title : "");
+	}
+}
+
+static void
+main_help_probes(void)
+{
+	const struct probe *const	*p;
+	const struct probe_param_spec	*s;
+	const char *const		*o;
+
+	for (p = probe_all(); *p != NULL; p++) {
+		printf("%s: %s\n  parameters:", (*p)->name, (*p)->summary);
+		for (s = (*p)->params; s->name != NULL; s++)
+			printf(" %s%s", s->name, s->required ? "" : " (optional)");
+		printf("\n  outcomes:");
+		for (o = (*p)->outcomes; *o != NULL; o++)
+			printf(" %s", *o);
+		printf("\n");
+	}
+}
+
+static int
+main_run(const struct options *opts, const struct tree *tree, struct answers *answers)
+{
+	struct ui		 ui;
+	struct walk		*w;
+	struct probe_env	 env;
+	struct probe_refhost	*refhosts = NULL;
+	struct report_meta	 meta;
+	enum report_format	 format;
+	const char		*report = opts->report;
+	char			*cause = NULL;
+	size_t			 nrefhosts = 0, i;
+	long long		 t0 = mono_ms();
+	int			 r, status;
+
+	if (main_load_refhosts(opts, &refhosts, &nrefhosts) != 0)
+		return (EXIT_USAGE);
+	memset(&env, 0, sizeof env);
+	env.timeout_ms = opts->timeout_s * 1000;
+	env.resolver = opts->resolver;
+	env.refhosts = refhosts;
+	env.nrefhosts = nrefhosts;
+
+	memset(&ui, 0, sizeof ui);
+	ui.in = stdin;
+	ui.out = stdout;
+	ui.tty_fd = -1;
+	if (opts->mode == OPTIONS_MODE_BATCH) {
+		ui.ops = &ui_batch_ops;
+		ui.quiet = !opts->verbose;
+		/* A script wants the report: on standard output unless told otherwise. */
+		if (report == NULL)
+			report = "-";
+	} else {
+		/* The full-screen wizard is not built yet: plain lines everywhere. */
+		ui.ops = &ui_plain_ops;
+		ui.tty_fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	}
+
+	memset(&meta, 0, sizeof meta);
+	meta.version = PACKAGE_VERSION;
+	meta.started = time(NULL);
+
+	w = walk_new(tree, answers);
+	if (ui.ops->init != NULL && ui.ops->init(&ui, &cause) != 0) {
+		main_error("%s", cause);
+		free(cause);
+		status = EXIT_USAGE;
+		goto out;
+	}
+	r = ui_drive(&ui, w, &env, &cause);
+	if (ui.ops->fini != NULL)
+		ui.ops->fini(&ui);
+	if (r == 0)
+		status = walk_exit_status(w);
+	else {
+		status = EXIT_INCONCLUSIVE;
+		if (r < 0) {
+			main_error("%s", cause);
+			meta.note = cause;
+		} else
+			meta.note = "stopped by the user before a diagnosis was reached";
+	}
+	meta.elapsed_ms = mono_ms() - t0;
+
+	if (report != NULL && report_format_parse(opts->format, &format) == 0) {
+		char	*rcause = NULL;
+
+		if (report_save(report, format, w, &meta, &rcause) != 0) {
+			main_error("%s", rcause);
+			free(rcause);
+			status = EXIT_USAGE;
+		}
+	}
+out:
+	free(cause);
+	walk_free(w);
+	if (ui.tty_fd != -1)
+		close(ui.tty_fd);
+	for (i = 0; i < nrefhosts; i++)
+		probe_refhost_free(&refhosts[i]);
+	free(refhosts);
+	return (status);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options	 opts;
+	struct tree	*tree = NULL;
+	struct answers	*answers;
+	char		*cause = NULL;
+	int		 status;
+
+	main_protect_process();
+	signal(SIGPIPE, SIG_IGN);
+	setlocale(LC_ALL, "");
+
+	if (options_parse(argc, argv, &opts, &cause) != 0) {
+		main_error("%s", cause);
+		fputs("Try 'sendfix --help' for more information.\n", stderr);
+		free(cause);
+		options_free(&opts);
+		return (EXIT_USAGE);
+	}
+	switch (opts.mode) {
+	case OPTIONS_MODE_HELP:
+		options_usage(stdout);
+		options_free(&opts);
+		return (EXIT_HEALTHY);
+	case OPTIONS_MODE_VERSION:
+		printf("sendfix %s\n", PACKAGE_VERSION);
+		options_free(&opts);
+		return (EXIT_HEALTHY);
+	case OPTIONS_MODE_CHECK_TREE:
+		status = main_check_tree(opts.check_tree);
+		options_free(&opts);
+		return (status);
+	case OPTIONS_MODE_HELP_PROBES:
+		main_help_probes();
+		options_free(&opts);
+		return (EXIT_HEALTHY);
+	default:
+		break;
+	}
+
+	if (main_load_tree(&opts, &tree) != 0) {
+		options_free(&opts);
+		return (EXIT_USAGE);
+	}
+	if (opts.mode == OPTIONS_MODE_HELP_ANSWERS) {
+		main_help_answers(tree);
+		tree_free(tree);
+		options_free(&opts);
+		return (EXIT_HEALTHY);
+	}
+	answers = answers_new();
+	if (main_apply_answers(tree, &opts.answers, answers, &cause) != 0) {
+		main_error("%s", cause);
+		free(cause);
+		status = EXIT_USAGE;
+	} else
+		status = main_run(&opts, tree, answers);
+	answers_free(answers);
+	tree_free(tree);
+	options_free(&opts);
+	return (status);
+}

@@ -1,0 +1,213 @@
+/* options.c: parse the command line into struct options. */
+#include "config.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns.h"
+#include "options.h"
+
+enum {
+	OPT_PLAIN = 256,
+	OPT_BATCH,
+	OPT_CHECK_TREE,
+	OPT_TREE,
+	OPT_ANSWER,
+	OPT_REPORT,
+	OPT_FORMAT,
+	OPT_RESOLVER,
+	OPT_CAFILE,
+	OPT_TIMEOUT,
+	OPT_REFERENCE_HOST,
+	OPT_HELP_ANSWERS,
+	OPT_HELP_PROBES,
+	OPT_VERSION,
+	OPT_VERBOSE
+};
+
+static const struct option options_long[] = {
+	{ "plain",		no_argument,		NULL,	OPT_PLAIN },
+	{ "batch",		no_argument,		NULL,	OPT_BATCH },
+	{ "check-tree",		required_argument,	NULL,	OPT_CHECK_TREE },
+	{ "tree",		required_argument,	NULL,	OPT_TREE },
+	{ "answer",		required_argument,	NULL,	OPT_ANSWER },
+	{ "report",		required_argument,	NULL,	OPT_REPORT },
+	{ "format",		required_argument,	NULL,	OPT_FORMAT },
+	{ "resolver",		required_argument,	NULL,	OPT_RESOLVER },
+	{ "cafile",		required_argument,	NULL,	OPT_CAFILE },
+	{ "timeout",		required_argument,	NULL,	OPT_TIMEOUT },
+	{ "reference-host",	required_argument,	NULL,	OPT_REFERENCE_HOST },
+	{ "help-answers",	no_argument,		NULL,	OPT_HELP_ANSWERS },
+	{ "help-probes",	no_argument,		NULL,	OPT_HELP_PROBES },
+	{ "verbose",		no_argument,		NULL,	OPT_VERBOSE },
+	{ "version",		no_argument,		NULL,	OPT_VERSION },
+	{ "help",		no_argument,		NULL,	'h' },
+	{ NULL,			0,			NULL,	0 }
+};
+
+static int	options_set_mode(struct options *, enum options_mode, const char *, char **);
+
+void
+options_usage(FILE *f)
+{
+	fputs(
+"Usage: sendfix [OPTION]...\n"
+"Find out why email can be received but not sent, and say what to change.\n"
+"\n"
+"Modes:\n"
+"      --plain               ask the questions as plain lines (no full-screen wizard)\n"
+"      --batch               ask nothing: answers come from --answer; a question with\n"
+"                            no answer takes its \"I don't know\" branch\n"
+"      --check-tree FILE     check a decision tree file and exit\n"
+"      --help-answers        list every answer key with its allowed values\n"
+"      --help-probes         list the probes a tree can use\n"
+"\n"
+"Options:\n"
+"      --answer KEY=VALUE    answer a question in advance (repeatable)\n"
+"      --report FILE         write the report to FILE (- for standard output)\n"
+"      --format text|json    report format (default text)\n"
+"      --resolver ADDR[:PORT]  send every DNS query to this server\n"
+"      --cafile FILE         extra trusted CA certificates (PEM)\n"
+"      --timeout SECONDS     limit for each network step (default 10)\n"
+"      --reference-host HOST a mail server used for comparison (repeatable;\n"
+"                            replaces the built-in list)\n"
+"      --tree FILE           use this decision tree instead of the built-in one\n"
+"      --verbose             batch mode: report each probe on standard error\n"
+"      --version             print the version and exit\n"
+"  -h, --help                print this help and exit\n"
+"\n"
+"Exit status: 0 no fault found, 1 a cause was found, 2 usage or input error,\n"
+"3 no diagnosis could be reached.\n"
+"The password is never a command-line value: use --answer smtp.password-file=FILE.\n",
+	    f);
+}
+
+static int
+options_set_mode(struct options *opts, enum options_mode mode, const char *name, char **cause)
+{
+	if (opts->mode != OPTIONS_MODE_AUTO && opts->mode != mode) {
+		xasprintf(cause, "%s cannot be combined with another mode option", name);
+		return (-1);
+	}
+	opts->mode = mode;
+	return (0);
+}
+
+int
+options_parse(int argc, char **argv, struct options *opts, char **cause)
+{
+	char	*end;
+	long	 n;
+	int	 c;
+
+	memset(opts, 0, sizeof *opts);
+	opts->mode = OPTIONS_MODE_AUTO;
+	opts->timeout_s = 10;
+	opts->format = "text";
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", options_long, NULL)) != -1) {
+		switch (c) {
+		case OPT_PLAIN:
+			if (options_set_mode(opts, OPTIONS_MODE_PLAIN, "--plain", cause) != 0)
+				return (-1);
+			break;
+		case OPT_BATCH:
+			if (options_set_mode(opts, OPTIONS_MODE_BATCH, "--batch", cause) != 0)
+				return (-1);
+			break;
+		case OPT_CHECK_TREE:
+			if (options_set_mode(opts, OPTIONS_MODE_CHECK_TREE, "--check-tree",
+			    cause) != 0)
+				return (-1);
+			opts->check_tree = optarg;
+			break;
+		case OPT_HELP_ANSWERS:
+			opts->mode = OPTIONS_MODE_HELP_ANSWERS;
+			break;
+		case OPT_HELP_PROBES:
+			opts->mode = OPTIONS_MODE_HELP_PROBES;
+			break;
+		case OPT_TREE:
+			opts->tree = optarg;
+			break;
+		case OPT_ANSWER:
+			if (strchr(optarg, '=') == NULL || *optarg == '=') {
+				xasprintf(cause, "--answer needs KEY=VALUE, got \"%s\"", optarg);
+				return (-1);
+			}
+			strlist_add(&opts->answers, optarg);
+			break;
+		case OPT_REPORT:
+			if (*optarg == '\0') {
+				xasprintf(cause, "--report needs a file name (or - for standard "
+				    "output)");
+				return (-1);
+			}
+			opts->report = optarg;
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0) {
+				xasprintf(cause, "--format must be text or json, not \"%s\"",
+				    optarg);
+				return (-1);
+			}
+			opts->format = optarg;
+			break;
+		case OPT_RESOLVER:
+			if (dns_resolver_check(optarg, cause) != 0)
+				return (-1);
+			opts->resolver = optarg;
+			break;
+		case OPT_CAFILE:
+			opts->cafile = optarg;
+			break;
+		case OPT_TIMEOUT:
+			n = strtol(optarg, &end, 10);
+			if (*optarg < '0' || *optarg > '9' || *end != '\0' || n < 1 || n > 600) {
+				xasprintf(cause, "--timeout must be a whole number of seconds "
+				    "from 1 to 600, not \"%s\"", optarg);
+				return (-1);
+			}
+			opts->timeout_s = (int)n;
+			break;
+		case OPT_REFERENCE_HOST:
+			strlist_add(&opts->refhosts, optarg);
+			break;
+		case OPT_VERBOSE:
+			opts->verbose = 1;
+			break;
+		case OPT_VERSION:
+			opts->mode = OPTIONS_MODE_VERSION;
+			break;
+		case 'h':
+			opts->mode = OPTIONS_MODE_HELP;
+			break;
+		case ':':
+			xasprintf(cause, "option %s needs a value", argv[optind - 1]);
+			return (-1);
+		default:
+			if (optopt != 0 && optopt < 256)
+				xasprintf(cause, "unknown option -%c", optopt);
+			else
+				xasprintf(cause, "unknown option %s", argv[optind - 1]);
+			return (-1);
+		}
+	}
+	if (optind < argc) {
+		xasprintf(cause, "unexpected argument \"%s\"", argv[optind]);
+		return (-1);
+	}
+	return (0);
+}
+
+void
+options_free(struct options *opts)
+{
+	strlist_free(&opts->answers);
+	strlist_free(&opts->refhosts);
+}

@@ -1,0 +1,58 @@
+/* ui.h: the front-end interface every mode implements, and the loop that drives a walk. */
+#ifndef SENDFIX_UI_H
+#define SENDFIX_UI_H
+
+#include <stdio.h>
+
+#include "walk.h"
+
+enum ui_reply {
+	UI_ANSWER,	/* *value holds the answer (caller frees; wiped if secret) */
+	UI_DONTKNOW,	/* "I don't know" */
+	UI_NEXT,	/* leave an info screen */
+	UI_BACK,	/* go back one question */
+	UI_QUIT		/* the user wants to stop */
+};
+
+struct ui;
+
+struct ui_ops {
+	const char	*name;
+	/* 0, or -1 with *cause (the caller may fall back to another front end). */
+	int		(*init)(struct ui *, char **cause);
+	/* A question; prefill is the current answer or NULL. */
+	enum ui_reply	(*ask)(struct ui *, const struct walk *, const struct tree_node *,
+			    const char *prefill, char **value);
+	/* An information screen. */
+	enum ui_reply	(*info)(struct ui *, const struct walk *, const struct tree_node *);
+	/* A probe is about to run / reports a step / has finished. */
+	void		(*probe_begin)(struct ui *, const struct walk *, const struct tree_node *);
+	void		(*probe_progress)(struct ui *, const char *step);
+	void		(*probe_end)(struct ui *, const struct walk *, const struct walk_probe *);
+	/* Something the user should read that is not part of the tree (a probe that could
+	 * not run, a rejected answer). */
+	void		(*message)(struct ui *, const char *text);
+	/* The diagnosis. */
+	void		(*show_result)(struct ui *, const struct walk *);
+	void		(*fini)(struct ui *);
+};
+
+struct ui {
+	const struct ui_ops	*ops;
+	FILE			*in;		/* plain mode: where answers come from */
+	FILE			*out;		/* plain mode: where prompts go */
+	int			 tty_fd;	/* plain mode: /dev/tty for secrets, or -1 */
+	int			 quiet;		/* batch mode: print nothing */
+	void			*priv;
+};
+
+extern const struct ui_ops ui_plain_ops;
+extern const struct ui_ops ui_batch_ops;
+
+/*
+ * Drives w until a conclusion, asking through ui. Returns 0 when the walk reached a
+ * conclusion, 1 when the user quit, -1 with *cause when a probe could not run.
+ */
+int	 ui_drive(struct ui *, struct walk *, const struct probe_env *, char **cause);
+
+#endif

@@ -1,0 +1,127 @@
+/* tree.h: the decision tree model, its parser and its validation. */
+#ifndef SENDFIX_TREE_H
+#define SENDFIX_TREE_H
+
+#include <stddef.h>
+
+enum tree_kind {
+	TREE_QUESTION,
+	TREE_PROBE,
+	TREE_CONCLUSION,
+	TREE_INFO,
+	TREE_KIND_COUNT
+};
+
+enum tree_qtype {
+	TREE_Q_CHOICE,		/* pick one of Choice: lines */
+	TREE_Q_YESNO,		/* yes / no / don't know */
+	TREE_Q_TEXT,		/* free text, checked by Format: */
+	TREE_Q_SECRET,		/* like text, never echoed, never stored in reports */
+	TREE_QTYPE_COUNT
+};
+
+enum tree_format {
+	TREE_FMT_TEXT = 0,	/* any single line of printable text */
+	TREE_FMT_EMAIL,		/* local@domain, no spaces, no CR/LF */
+	TREE_FMT_HOST,		/* a host name or an IPv4/IPv6 literal */
+	TREE_FMT_PORT,		/* 1..65535 */
+	TREE_FMT_FILE,		/* a readable file's path */
+	TREE_FORMAT_COUNT
+};
+
+enum tree_verdict {
+	TREE_VERDICT_FAULT,		/* one or more causes: exit 1 */
+	TREE_VERDICT_HEALTHY,		/* no fault found: exit 0 */
+	TREE_VERDICT_INCONCLUSIVE	/* exit 3 */
+};
+
+struct tree_choice {
+	char	*value;		/* the answer stored, e.g. "starttls" */
+	char	*label;		/* what the user reads */
+};
+
+/* "On-LABEL: target" or "Next: target" (label "next"). */
+struct tree_branch {
+	char			*label;		/* outcome, choice value, "yes", "no", "dontknow", "next" */
+	char			*target;
+	struct tree_node	*node;		/* resolved after loading */
+	int			 line;
+};
+
+struct tree_arg {
+	char	*name;
+	char	*value;		/* may hold ${key} references */
+};
+
+struct tree_node {
+	char			*id;
+	int			 line;		/* of the Node: line */
+	enum tree_kind		 kind;
+	char			*title;
+	char			*text;		/* may hold ${key} references */
+	char			*help;
+	int			 section;	/* guide section 0..9 (0 = none), for the breadcrumb */
+
+	/* TREE_QUESTION */
+	enum tree_qtype		 qtype;
+	enum tree_format	 format;
+	char			*key;		/* answer key, e.g. "smtp.port" */
+	struct tree_choice	*choices;
+	size_t			 nchoices;
+
+	/* TREE_PROBE */
+	char			*probe;
+	struct tree_arg		*args;
+	size_t			 nargs;
+
+	/* TREE_CONCLUSION */
+	enum tree_verdict	 verdict;
+	char			**causes;	/* cause IDs, most likely first */
+	size_t			 ncauses;
+	char			**evidence;	/* may hold ${key} references */
+	size_t			 nevidence;
+	char			**fix;		/* numbered fix steps */
+	size_t			 nfix;
+
+	struct tree_branch	*branches;
+	size_t			 nbranches;
+};
+
+struct tree {
+	char			*file;		/* name used in messages */
+	char			*name;		/* Tree: */
+	char			*start;		/* Start: node id */
+	struct tree_node	*start_node;
+	struct tree_node	**nodes;	/* in file order */
+	size_t			 nnodes;
+};
+
+/*
+ * Parses and validates a tree held in memory (so it can be fuzzed). On success returns 0
+ * and *out. On failure returns -1 and *errors holds every problem found, one
+ * "FILE:LINE: message" per line (caller frees); nothing is returned in *out.
+ */
+int	 tree_parse_buffer(const char *file, const char *buf, size_t len, struct tree **out,
+	    char **errors);
+/* Reads a regular file (refuses FIFOs, devices, files over 4 MiB) and parses it. */
+int	 tree_load_file(const char *path, struct tree **out, char **errors);
+void	 tree_free(struct tree *);
+
+struct tree_node	*tree_find(const struct tree *, const char *id);
+/* The branch with this label, or NULL. */
+const struct tree_branch *tree_branch_find(const struct tree_node *, const char *label);
+/* The question node that asks key, or NULL. */
+const struct tree_node	*tree_find_key(const struct tree *, const char *key);
+
+const char	*tree_kind_name(enum tree_kind);
+const char	*tree_qtype_name(enum tree_qtype);
+const char	*tree_format_name(enum tree_format);
+
+/*
+ * Checks an answer against a question: choice values, yes/no, or the Format:. Returns 0, or
+ * -1 with *cause naming the key and the allowed values ("smtp.port: "x" is not a port number
+ * (1-65535)"). "dontknow" is always allowed.
+ */
+int	 tree_validate_answer(const struct tree_node *, const char *value, char **cause);
+
+#endif
