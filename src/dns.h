@@ -47,4 +47,34 @@ int	 dns_resolve_host(const struct dns_config *, const char *name, struct dns_ho
 	    char **cause);
 void	 dns_host_free(struct dns_host *);
 
+/*
+ * Resolves n names at once, one thread each (on top of the two per name). out[i] and rc[i]
+ * are what dns_resolve_host gives for names[i]; causes may be NULL (a name that cannot be
+ * asked then just has rc -1), else causes[i] is set (caller frees) where rc[i] is -1.
+ * out[i] is to be freed (dns_host_free) only where rc[i] is 0.
+ */
+void	 dns_resolve_many(const struct dns_config *, const char *const *names, size_t n,
+	    struct dns_host *out, int *rc, char **causes);
+
+/* The more telling of two statuses, as dns_host.status combines A and AAAA. Pure. */
+enum dns_status	 dns_status_combine(enum dns_status, enum dns_status);
+
+/*
+ * Appends the address of every well-formed A (ns_t_a) or AAAA (ns_t_aaaa) record of class IN
+ * in the answer section of msg to *addrs (grown with xreallocarray; port 0) and *naddrs.
+ * Malformed records are skipped; when the counts or lengths lie, the records before the
+ * first broken one are kept. At most 32 per call. Returns how many were appended. Pure.
+ */
+size_t	 dns_parse_addrs(const unsigned char *msg, size_t len, int type,
+	    struct sockaddr_storage **addrs, size_t *naddrs);
+
+/*
+ * Classifies a reply left in a buffer by a failed res_nquery: 0 with *status (NXDOMAIN,
+ * NODATA for NOERROR, SERVFAIL, REFUSED for REFUSED/NOTIMP/FORMERR/others and for an empty
+ * "lame" NOERROR without AA or RA) when msg is a response (QR set) to the question
+ * name/type, -1 when it is not. Pure.
+ */
+int	 dns_reply_status(const unsigned char *msg, size_t len, const char *name, int type,
+	    enum dns_status *status);
+
 #endif

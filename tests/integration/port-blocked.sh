@@ -1,7 +1,7 @@
 #!/bin/sh
 # firewall.port-blocked: connections to the submission port are actively turned away in the
-# path (TCP reset, ICMP administratively prohibited) or by this computer's own firewall,
-# while another port on the server answers.
+# path (TCP reset, ICMP administratively prohibited) or by this computer's own firewall
+# (REJECT in OUTPUT), while another port on the server answers.
 . "$TESTDIR/integration/lib.sh"
 lab_up
 lab_dns
@@ -33,7 +33,7 @@ check_blocked prohibited "ICMP prohibited on 587"
 in_net iptables -F INPUT
 in_net ip6tables -F INPUT
 
-# This computer's own firewall.
-in_client iptables -A OUTPUT -p tcp --dport 587 -j DROP
-in_client ip6tables -A OUTPUT -p tcp --dport 587 -j DROP
-check_blocked local "the local firewall dropping 587"
+# This computer's own firewall rejecting the port.
+in_client iptables -A OUTPUT -p tcp --dport 587 -j REJECT
+in_client ip6tables -A OUTPUT -p tcp --dport 587 -j REJECT
+check_blocked local "the local firewall rejecting 587"

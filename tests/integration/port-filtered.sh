@@ -22,3 +22,15 @@ ms=$(jq -r '.probes[] | select(.name == "port-survey") | .elapsed_ms' "$r")
 [ "$ms" -lt $((LAB_TIMEOUT * 1000 * 2)) ] ||
 	fail "the survey took ${ms} ms: more than one timeout"
 pass "DROP on 587: firewall.port-filtered in ${ms} ms"
+
+# This computer's own firewall dropping the port looks the same from here: the kernel keeps
+# retrying the SYN it dropped, so connect() times out as if the path dropped it.
+in_net iptables -F INPUT
+in_net ip6tables -F INPUT
+in_client iptables -A OUTPUT -p tcp --dport 587 -j DROP
+in_client ip6tables -A OUTPUT -p tcp --dport 587 -j DROP
+r="$LAB_TMP/local.json"
+sendfix_batch "$r" --answer smtp.host=smtp.lab.test --answer smtp.port=587
+status_is 1
+json_is "$r" '.causes[0].id' firewall.port-filtered
+pass "the local firewall dropping 587: firewall.port-filtered"

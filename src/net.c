@@ -1,0 +1,518 @@
+/* net.c: non-blocking TCP connects to many targets at once, each with a classified outcome. */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <linux/errqueue.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net.h"
+#include "util.h"
+
+/* The cancel flag is looked at least this often, so "cancel" feels immediate. */
+#define NET_CANCEL_POLL_MS	100
+
+/* ICMP "destination unreachable" codes that mean a filter said no (RFC 1812 5.2.7.1). */
+#define NET_ICMP_UNREACH		3
+#define NET_ICMP_NET_ANO		9	/* network administratively prohibited */
+#define NET_ICMP_HOST_ANO		10	/* host administratively prohibited */
+#define NET_ICMP_PKT_FILTERED		13	/* communication administratively prohibited */
+/* ICMPv6 "destination unreachable" codes (RFC 4443 3.1). */
+#define NET_ICMP6_DST_UNREACH		1
+#define NET_ICMP6_ADMIN			1	/* communication administratively prohibited */
+#define NET_ICMP6_POLICY		5	/* source address failed ingress/egress policy */
+#define NET_ICMP6_REJECT_ROUTE		6	/* reject route to destination */
+
+static int	 net_start(struct net_target *, long long);
+static void	 net_finish(struct net_target *, int, long long);
+static void	 net_errqueue(int, int, enum net_status *, int *);
+static void	 net_done(struct net_target *, enum net_status, int, long long);
+
+static const char *const net_status_names[] = {
+	[NET_PENDING] = "pending",
+	[NET_CONNECTED] = "connected",
+	[NET_REFUSED] = "refused",
+	[NET_TIMEOUT] = "timeout",
+	[NET_UNREACHABLE] = "unreachable",
+	[NET_PROHIBITED] = "prohibited",
+	[NET_CANCELLED] = "cancelled",
+	[NET_ERROR] = "error",
+};
+_Static_assert(sizeof net_status_names / sizeof net_status_names[0] == NET_STATUS_COUNT,
+    "net_status_names does not match enum net_status");
+
+static const char *const net_status_wordlist[] = {
+	[NET_PENDING] = "not finished",
+	[NET_CONNECTED] = "connected",
+	[NET_REFUSED] = "the connection was refused",
+	[NET_TIMEOUT] = "no answer (the packets seem to be dropped)",
+	[NET_UNREACHABLE] = "the network or the host cannot be reached",
+	[NET_PROHIBITED] = "a firewall forbids the connection",
+	[NET_CANCELLED] = "cancelled",
+	[NET_ERROR] = "the connection could not be attempted",
+};
+_Static_assert(sizeof net_status_wordlist / sizeof net_status_wordlist[0] == NET_STATUS_COUNT,
+    "net_status_wordlist does not match enum net_status");
+
+/*
+ * Higher is more telling about the far end. Connected says everything; a refusal is an
+ * answer from the host itself (or a firewall speaking for it); a prohibition is an answer
+ * from a filter; unreachable is an answer from a router; a timeout is no answer at all.
+ * Error and cancelled say nothing about the network.
+ */
+static const int net_status_ranks[] = {
+	[NET_PENDING] = 0,
+	[NET_CANCELLED] = 1,
+	[NET_ERROR] = 2,
+	[NET_TIMEOUT] = 3,
+	[NET_UNREACHABLE] = 4,
+	[NET_PROHIBITED] = 5,
+	[NET_REFUSED] = 6,
+	[NET_CONNECTED] = 7,
+};
+_Static_assert(sizeof net_status_ranks / sizeof net_status_ranks[0] == NET_STATUS_COUNT,
+    "net_status_ranks does not match enum net_status");
+
+const char *
+net_status_name(enum net_status status)
+{
+	if ((unsigned)status >= NET_STATUS_COUNT)
+		fatalx("%s: bad status %d", __func__, (int)status);
+	return (net_status_names[status]);
+}
+
+const char *
+net_status_words(enum net_status status)
+{
+	if ((unsigned)status >= NET_STATUS_COUNT)
+		fatalx("%s: bad status %d", __func__, (int)status);
+	return (net_status_wordlist[status]);
+}
+
+int
+net_status_rank(enum net_status status)
+{
+	if ((unsigned)status >= NET_STATUS_COUNT)
+		fatalx("%s: bad status %d", __func__, (int)status);
+	return (net_status_ranks[status]);
+}
+
+enum net_status
+net_status_from_errno(int err)
+{
+	switch (err) {
+	case 0:
+		return (NET_CONNECTED);
+	case ECONNREFUSED:	/* RST, or ICMP port unreachable */
+		return (NET_REFUSED);
+	case ETIMEDOUT:
+		return (NET_TIMEOUT);
+	case EHOSTUNREACH:	/* ICMP host unreachable, or no ARP/ND answer on the link */
+	case ENETUNREACH:	/* no route, or ICMP network unreachable */
+	case EHOSTDOWN:
+	case ENONET:
+	case ENETDOWN:		/* the interface is down: the same finding for a user */
+		return (NET_UNREACHABLE);
+	/*
+	 * EPERM: a local policy refused the connect itself (an LSM, a cgroup BPF connect
+	 * hook). Not what an iptables/nft OUTPUT DROP gives a TCP socket: measured on Linux
+	 * 6.18, tcp_connect() ignores the transmit error, every SYN is dropped in silence
+	 * and the connect times out (ETIMEDOUT) exactly as for a DROP anywhere on the path;
+	 * TCP_INFO shows no difference either. A local REJECT is seen: tcp-reset as
+	 * ECONNREFUSED, icmp-admin-prohibited through the error queue below.
+	 * EACCES: ICMPv6 administratively prohibited, policy failure or reject route
+	 * (kernel icmpv6_err_convert()).
+	 */
+	case EPERM:
+	case EACCES:
+		return (NET_PROHIBITED);
+	case ECANCELED:
+		return (NET_CANCELLED);
+	default:
+		return (NET_ERROR);
+	}
+}
+
+static void
+net_done(struct net_target *t, enum net_status status, int err, long long start)
+{
+	t->status = status;
+	t->err = err;
+	t->elapsed_ms = mono_ms() - start;
+}
+
+/* Opens the socket and starts the connect; returns the fd, or -1 when already finished. */
+static int
+net_start(struct net_target *t, long long start)
+{
+	int	 fd, one = 1, family;
+
+	family = t->addr.ss_family;
+	if (family != AF_INET && family != AF_INET6) {
+		net_done(t, NET_ERROR, EAFNOSUPPORT, start);
+		return (-1);
+	}
+	fd = socket(family, SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC, IPPROTO_TCP);
+	if (fd == -1) {
+		net_done(t, NET_ERROR, errno, start);
+		return (-1);
+	}
+
+	/*
+	 * ip(7)/ipv6(7): with IP_RECVERR the kernel also queues the ICMP error that ended the
+	 * connect (tcp_v4_err/tcp_v6_err call ip_icmp_error/ipv6_icmp_error in SYN_SENT), so
+	 * recvmsg(MSG_ERRQUEUE) gives its type and code. Failure only costs that detail.
+	 */
+	if (family == AF_INET)
+		(void)setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof one);
+	else
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof one);
+
+	if (connect(fd, (struct sockaddr *)&t->addr, t->addrlen) == 0) {
+		close(fd);
+		net_done(t, NET_CONNECTED, 0, start);
+		return (-1);
+	}
+	if (errno == EINPROGRESS || errno == EINTR)
+		return (fd);
+
+	/* Immediate failures: no route (ENETUNREACH), an address we cannot use, EPERM. */
+	t->err = errno;
+	net_done(t, net_status_from_errno(t->err), t->err, start);
+	close(fd);
+	return (-1);
+}
+
+/*
+ * Reads the socket's error queue. An ICMP destination-unreachable with one of the
+ * "administratively prohibited" codes turns the status into NET_PROHIBITED: IPv4 maps
+ * them to EHOSTUNREACH/ENETUNREACH (icmp_err_convert), indistinguishable from a plain
+ * unreachable host without this. Verified in a network namespace on Linux 6.18 with
+ * "iptables -j REJECT --reject-with icmp-admin-prohibited" (also icmp-host-prohibited,
+ * icmp-net-prohibited) on the server side and in our own OUTPUT chain: SO_ERROR says
+ * EHOSTUNREACH/ENETUNREACH, the queued sock_extended_err has ee_origin ICMP, type 3,
+ * code 13 (10, 9). IPv6 needs no help (EACCES), the queue only confirms it. Any other
+ * ICMP error updates status from its errno.
+ */
+static void
+net_errqueue(int fd, int family, enum net_status *status, int *err)
+{
+	struct msghdr			 msg;
+	struct cmsghdr			*cm;
+	struct sock_extended_err	 ee;
+	union {
+		char			 buf[512];
+		struct cmsghdr		 align;
+	} control;
+	char				 data[64];
+	struct iovec			 iov;
+	int				 i, level, type;
+
+	level = family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6;
+	type = family == AF_INET ? IP_RECVERR : IPV6_RECVERR;
+
+	/* Bounded: the queue holds one entry per ICMP error received (SYN retries). */
+	for (i = 0; i < 16; i++) {
+		memset(&msg, 0, sizeof msg);
+		iov.iov_base = data;
+		iov.iov_len = sizeof data;
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_control = control.buf;
+		msg.msg_controllen = sizeof control.buf;
+		if (recvmsg(fd, &msg, MSG_ERRQUEUE|MSG_DONTWAIT) == -1)
+			return;
+		for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
+			if (cm->cmsg_level != level || cm->cmsg_type != type)
+				continue;
+			if (cm->cmsg_len < CMSG_LEN(sizeof ee))
+				continue;
+			memcpy(&ee, CMSG_DATA(cm), sizeof ee);
+			if (ee.ee_origin == SO_EE_ORIGIN_ICMP &&
+			    ee.ee_type == NET_ICMP_UNREACH &&
+			    (ee.ee_code == NET_ICMP_NET_ANO ||
+			    ee.ee_code == NET_ICMP_HOST_ANO ||
+			    ee.ee_code == NET_ICMP_PKT_FILTERED)) {
+				*status = NET_PROHIBITED;
+				*err = (int)ee.ee_errno;
+				return;
+			}
+			if (ee.ee_origin == SO_EE_ORIGIN_ICMP6 &&
+			    ee.ee_type == NET_ICMP6_DST_UNREACH &&
+			    (ee.ee_code == NET_ICMP6_ADMIN ||
+			    ee.ee_code == NET_ICMP6_POLICY ||
+			    ee.ee_code == NET_ICMP6_REJECT_ROUTE)) {
+				*status = NET_PROHIBITED;
+				*err = (int)ee.ee_errno;
+				return;
+			}
+			if ((ee.ee_origin == SO_EE_ORIGIN_ICMP ||
+			    ee.ee_origin == SO_EE_ORIGIN_ICMP6) && ee.ee_errno != 0) {
+				*err = (int)ee.ee_errno;
+				*status = net_status_from_errno(*err);
+			}
+		}
+	}
+}
+
+/* The socket became writable or failed: read the connect's outcome and close it. */
+static void
+net_finish(struct net_target *t, int fd, long long start)
+{
+	enum net_status	 status;
+	int		 err = 0;
+	socklen_t	 len = sizeof err;
+	struct sockaddr_storage	 peer;
+	socklen_t	 peerlen = sizeof peer;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+		err = errno;
+	if (err == 0 && getpeername(fd, (struct sockaddr *)&peer, &peerlen) == -1) {
+		/* POLLHUP without a pending error: take the reason from the failed read. */
+		char	 c;
+
+		if (recv(fd, &c, 1, MSG_NOSIGNAL|MSG_DONTWAIT) == -1)
+			err = errno;
+		if (err == 0 || err == EAGAIN || err == ENOTCONN)
+			err = ECONNRESET;
+	}
+	status = net_status_from_errno(err);
+	if (status != NET_CONNECTED)
+		net_errqueue(fd, t->addr.ss_family, &status, &err);
+	close(fd);
+	net_done(t, status, err, start);
+}
+
+void
+net_connect_many(struct net_target *targets, size_t n, int timeout_ms,
+    volatile sig_atomic_t *cancel)
+{
+	struct pollfd	*pfd;
+	size_t		*slot, i, np;
+	int		*fds, wait, r;
+	long long	 start, deadline, now;
+
+	if (n == 0)
+		return;
+	start = mono_ms();
+	deadline = start + (timeout_ms > 0 ? timeout_ms : 0);
+	fds = xcalloc(n, sizeof *fds);
+	pfd = xcalloc(n, sizeof *pfd);
+	slot = xcalloc(n, sizeof *slot);
+
+	for (i = 0; i < n; i++) {
+		targets[i].status = NET_PENDING;
+		targets[i].err = 0;
+		targets[i].elapsed_ms = 0;
+		fds[i] = net_start(&targets[i], start);
+	}
+
+	for (;;) {
+		np = 0;
+		for (i = 0; i < n; i++) {
+			if (fds[i] == -1)
+				continue;
+			pfd[np].fd = fds[i];
+			pfd[np].events = POLLOUT;
+			pfd[np].revents = 0;
+			slot[np++] = i;
+		}
+		if (np == 0)
+			break;
+
+		now = mono_ms();
+		if (cancel != NULL && *cancel) {
+			for (i = 0; i < np; i++) {
+				close(fds[slot[i]]);
+				fds[slot[i]] = -1;
+				net_done(&targets[slot[i]], NET_CANCELLED, ECANCELED, start);
+			}
+			break;
+		}
+		if (now >= deadline) {
+			/*
+			 * One shared deadline: whatever is still in SYN_SENT had no answer.
+			 * A queued ICMP error (a soft error kept while the kernel retried)
+			 * still tells more than "timeout".
+			 */
+			for (i = 0; i < np; i++) {
+				struct net_target	*t = &targets[slot[i]];
+				enum net_status		 status = NET_TIMEOUT;
+				int			 err = ETIMEDOUT;
+
+				net_errqueue(fds[slot[i]], t->addr.ss_family, &status, &err);
+				close(fds[slot[i]]);
+				fds[slot[i]] = -1;
+				net_done(t, status, err, start);
+			}
+			break;
+		}
+
+		wait = deadline - now > NET_CANCEL_POLL_MS ? NET_CANCEL_POLL_MS :
+		    (int)(deadline - now);
+		r = poll(pfd, np, wait);
+		if (r == -1) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			r = errno;
+			for (i = 0; i < np; i++) {
+				close(fds[slot[i]]);
+				fds[slot[i]] = -1;
+				net_done(&targets[slot[i]], NET_ERROR, r, start);
+			}
+			break;
+		}
+		for (i = 0; i < np && r > 0; i++) {
+			if (pfd[i].revents == 0)
+				continue;
+			net_finish(&targets[slot[i]], fds[slot[i]], start);
+			fds[slot[i]] = -1;
+		}
+	}
+
+	free(slot);
+	free(pfd);
+	free(fds);
+}
+
+const char *
+net_addr_ntop(const struct sockaddr_storage *ss, char *buf, size_t len)
+{
+	const struct sockaddr_in	*sin;
+	const struct sockaddr_in6	*sin6;
+	char				 ifname[IF_NAMESIZE];
+	size_t				 used;
+
+	if (len == 0)
+		return (buf);
+	buf[0] = '\0';
+	switch (ss->ss_family) {
+	case AF_INET:
+		sin = (const struct sockaddr_in *)ss;
+		if (inet_ntop(AF_INET, &sin->sin_addr, buf, (socklen_t)len) == NULL)
+			buf[0] = '\0';
+		break;
+	case AF_INET6:
+		sin6 = (const struct sockaddr_in6 *)ss;
+		if (inet_ntop(AF_INET6, &sin6->sin6_addr, buf, (socklen_t)len) == NULL) {
+			buf[0] = '\0';
+			break;
+		}
+		/* RFC 4007 11: a link-local address means nothing without its zone. */
+		if (sin6->sin6_scope_id != 0) {
+			used = strlen(buf);
+			if (if_indextoname(sin6->sin6_scope_id, ifname) != NULL)
+				snprintf(buf + used, len - used, "%%%s", ifname);
+			else
+				snprintf(buf + used, len - used, "%%%u",
+				    (unsigned)sin6->sin6_scope_id);
+		}
+		break;
+	default:
+		snprintf(buf, len, "(address family %d)", (int)ss->ss_family);
+		break;
+	}
+	return (buf);
+}
+
+const char *
+net_addr_text(const struct sockaddr_storage *ss, char *buf, size_t len)
+{
+	char	 plain[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
+
+	if (ss->ss_family != AF_INET6)
+		return (net_addr_ntop(ss, buf, len));
+	net_addr_ntop(ss, plain, sizeof plain);
+	if (len > 0)
+		snprintf(buf, len, "[%s]", plain);
+	return (buf);
+}
+
+void
+net_addr_set_port(struct sockaddr_storage *ss, int port)
+{
+	if (port < 0 || port > 65535)
+		fatalx("%s: bad port %d", __func__, port);
+	switch (ss->ss_family) {
+	case AF_INET:
+		((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)port);
+		break;
+	case AF_INET6:
+		((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)port);
+		break;
+	default:
+		fatalx("%s: address family %d", __func__, (int)ss->ss_family);
+	}
+}
+
+socklen_t
+net_addr_len(const struct sockaddr_storage *ss)
+{
+	switch (ss->ss_family) {
+	case AF_INET:
+		return (sizeof(struct sockaddr_in));
+	case AF_INET6:
+		return (sizeof(struct sockaddr_in6));
+	default:
+		return (0);
+	}
+}
+
+int
+net_addr_parse(const char *text, struct sockaddr_storage *ss)
+{
+	struct addrinfo	 hints, *res;
+	char		 tmp[INET6_ADDRSTRLEN + IF_NAMESIZE + 4];
+	size_t		 len;
+	int		 v6only = 0;
+
+	len = strlen(text);
+	if (len == 0 || len >= sizeof tmp)
+		return (-1);
+	memcpy(tmp, text, len + 1);
+	if (tmp[0] == '[') {
+		if (len < 3 || tmp[len - 1] != ']')
+			return (-1);
+		tmp[len - 1] = '\0';
+		memmove(tmp, tmp + 1, len - 1);
+		v6only = 1;
+	}
+	memset(ss, 0, sizeof *ss);
+	if (!v6only && inet_pton(AF_INET, tmp, &((struct sockaddr_in *)ss)->sin_addr) == 1) {
+		ss->ss_family = AF_INET;
+		return (0);
+	}
+	if (strchr(tmp, ':') == NULL)
+		return (-1);
+	if (strchr(tmp, '%') == NULL) {
+		if (inet_pton(AF_INET6, tmp, &((struct sockaddr_in6 *)ss)->sin6_addr) != 1)
+			return (-1);
+		ss->ss_family = AF_INET6;
+		return (0);
+	}
+	/* Only getaddrinfo understands the "%zone" suffix (RFC 4007 11.2). */
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_INET6;
+	hints.ai_flags = AI_NUMERICHOST;
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(tmp, NULL, &hints, &res) != 0)
+		return (-1);
+	if (res->ai_addrlen > sizeof *ss) {
+		freeaddrinfo(res);
+		return (-1);
+	}
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	freeaddrinfo(res);
+	return (0);
+}
