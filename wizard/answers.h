@@ -35,9 +35,9 @@ const struct answer *answers_find(const struct answers *, const char *key);
 const char	*answers_get(const struct answers *, const char *key);
 
 /*
- * Expands ${key} and ${key:-default} in template. An unset key (or one answered "dontknow")
- * expands to its default, or to if_unset without one ("" for probe arguments, "(unknown)" for
- * text); a secret expands to "(hidden)". "$$" is a "$". Returns a new string.
+ * Expands ${key} and ${key:-default} in template. An unset key (or one answered "dontknow",
+ * or empty) expands to its default, or to if_unset without one ("" for probe arguments,
+ * "(unknown)" for text); a secret expands to "(hidden)". "$$" is a "$". Returns a new string.
  */
 char		*answers_expand(const struct answers *, const char *template,
 		    const char *if_unset);

@@ -99,7 +99,9 @@ struct tree {
 /*
  * Parses and validates a tree held in memory (so it can be fuzzed). On success returns 0
  * and *out. On failure returns -1 and *errors holds every problem found, one
- * "FILE:LINE: message" per line (caller frees); nothing is returned in *out.
+ * "FILE:LINE: message" per line, sorted by line, no final newline (caller frees); nothing
+ * is returned in *out. Text:, Help:, Evidence: and Fix: values keep their lines: continuation
+ * lines are joined with "\n" and a " ." line gives an empty line (a paragraph break).
  */
 int	 tree_parse_buffer(const char *file, const char *buf, size_t len, struct tree **out,
 	    char **errors);
@@ -116,6 +118,8 @@ const struct tree_node	*tree_find_key(const struct tree *, const char *key);
 const char	*tree_kind_name(enum tree_kind);
 const char	*tree_qtype_name(enum tree_qtype);
 const char	*tree_format_name(enum tree_format);
+/* "fault", "healthy", "inconclusive". */
+const char	*tree_verdict_name(enum tree_verdict);
 
 /*
  * Checks an answer against a question: choice values, yes/no, or the Format:. Returns 0, or
@@ -123,5 +127,43 @@ const char	*tree_format_name(enum tree_format);
  * (1-65535)"). "dontknow" is always allowed.
  */
 int	 tree_validate_answer(const struct tree_node *, const char *value, char **cause);
+
+/*
+ * Loader internals shared by tree.c, tree-parse.c and tree-check.c; not for other callers.
+ */
+
+/* Collects "FILE:LINE: message" problems (capped, so a hostile file cannot flood memory). */
+struct tree_errors;
+void	 tree_error(struct tree_errors *, int line, const char *fmt, ...)
+	     __attribute__((format(printf, 3, 4)));
+
+/* Where the keys of one node were written, parallel to tree->nodes, for messages. */
+struct tree_node_lines {
+	int	 bad;		/* Kind: or Type: missing or unknown (reported): skip the
+				   checks that depend on them */
+	int	 type;		/* Type: (0 = absent) */
+	int	 key;		/* Key: */
+	int	 probe;		/* Probe: */
+	int	*choices;	/* one per Choice:, parallel to node->choices */
+	int	*args;		/* one per Arg:, parallel to node->args */
+	int	*causes;	/* one per Cause:, parallel to node->causes */
+};
+
+/*
+ * The cross-reference checks run once the whole file is read: targets, Start:, duplicate
+ * IDs and keys, probes and their parameters and outcomes, causes, branches each kind needs,
+ * Title:, reachability and loops with no question. Resolves each branch's node. Iterative:
+ * no recursion on the tree's depth.
+ */
+void	 tree_check(struct tree *, int start_line, const struct tree_node_lines *,
+	    struct tree_errors *);
+
+/* A value quoted for a message: "...", controls escaped, long values cut. Caller frees. */
+char	*tree_quote(const char *);
+/*
+ * Decodes one UTF-8 character of s (len > 0 bytes): returns its length and sets *cp, or
+ * returns 0 for an invalid, overlong, surrogate or truncated sequence.
+ */
+size_t	 tree_utf8_next(const char *s, size_t len, unsigned int *cp);
 
 #endif

@@ -1,0 +1,422 @@
+/* walk.c: the decision engine: moves through a tree, keeps answers, probe results, the path. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "walk.h"
+#include "util.h"
+
+static void	 walk_enter(struct walk *, const struct tree_node *);
+static void	 walk_follow(struct walk *, const char *, const char *);
+static char	*walk_fact_key(const struct tree_node *, const char *);
+static void	 walk_facts_unset(struct walk *, const struct tree_node *);
+static void	 walk_facts_restore(struct walk *, const struct tree_node *);
+static void	 walk_drop_probes(struct walk *, size_t);
+static void	 walk_outcome_build(struct walk *);
+static void	 walk_outcome_free(struct walk_outcome *);
+static const struct tree_node *walk_expect(const struct walk *, enum tree_kind,
+		    const char *);
+
+struct walk *
+walk_new(const struct tree *t, struct answers *as)
+{
+	struct walk	*w;
+
+	if (t->start_node == NULL)
+		fatalx("walk_new: tree \"%s\" has no start node (not checked?)", t->file);
+	w = xcalloc(1, sizeof *w);
+	w->tree = t;
+	w->answers = as;
+	walk_enter(w, t->start_node);
+	return (w);
+}
+
+void
+walk_free(struct walk *w)
+{
+	size_t	 i;
+
+	if (w == NULL)
+		return;
+	walk_outcome_free(w->outcome);
+	for (i = 0; i < w->nprobes; i++)
+		probe_result_free(&w->probes[i].result);
+	free(w->probes);
+	free(w->steps);
+	free(w);
+}
+
+const struct tree_node *
+walk_current(const struct walk *w)
+{
+	return (w->current);
+}
+
+int
+walk_done(const struct walk *w)
+{
+	return (w->current != NULL && w->current->kind == TREE_CONCLUSION);
+}
+
+const struct walk_outcome *
+walk_outcome(const struct walk *w)
+{
+	return (w->outcome);
+}
+
+int
+walk_exit_status(const struct walk *w)
+{
+	if (w->outcome == NULL)
+		return (3);
+	switch (w->outcome->verdict) {
+	case TREE_VERDICT_HEALTHY:
+		return (0);
+	case TREE_VERDICT_FAULT:
+		return (1);
+	case TREE_VERDICT_INCONCLUSIVE:
+		break;
+	}
+	return (3);
+}
+
+/* The current node, which the caller's contract says is of this kind. */
+static const struct tree_node *
+walk_expect(const struct walk *w, enum tree_kind kind, const char *fn)
+{
+	if (w->current == NULL || w->current->kind != kind)
+		fatalx("%s: node \"%s\" is not a %s node", fn,
+		    w->current == NULL ? "(none)" : w->current->id, tree_kind_name(kind));
+	return (w->current);
+}
+
+static void
+walk_enter(struct walk *w, const struct tree_node *n)
+{
+	if (w->nsteps == w->capsteps) {
+		w->capsteps = w->capsteps == 0 ? 16 : w->capsteps * 2;
+		w->steps = xreallocarray(w->steps, w->capsteps, sizeof *w->steps);
+	}
+	w->steps[w->nsteps].node = n;
+	w->steps[w->nsteps].nprobes = w->nprobes;
+	w->nsteps++;
+	w->current = n;
+	if (n->kind == TREE_CONCLUSION)
+		walk_outcome_build(w);
+}
+
+/*
+ * Takes the branch called label (or fallback when there is none). The loader made sure the
+ * branches a walk can take exist and are resolved, so a miss here is a bug.
+ */
+static void
+walk_follow(struct walk *w, const char *label, const char *fallback)
+{
+	const struct tree_branch	*b;
+
+	b = tree_branch_find(w->current, label);
+	if (b == NULL && fallback != NULL)
+		b = tree_branch_find(w->current, fallback);
+	if (b == NULL || b->node == NULL)
+		fatalx("node \"%s\" has no usable branch \"%s\"", w->current->id, label);
+	walk_enter(w, b->node);
+}
+
+int
+walk_answer(struct walk *w, const char *value, enum answer_origin origin, char **cause)
+{
+	const struct tree_node	*n;
+
+	n = walk_expect(w, TREE_QUESTION, "walk_answer");
+	if (value == NULL || strcmp(value, "dontknow") == 0) {
+		answers_set(w->answers, n->key, "dontknow", ANSWER_DONTKNOW, 0);
+		walk_follow(w, "dontknow", NULL);
+		return (0);
+	}
+	if (tree_validate_answer(n, value, cause) != 0)
+		return (-1);
+	answers_set(w->answers, n->key, value, origin, n->qtype == TREE_Q_SECRET);
+
+	switch (n->qtype) {
+	case TREE_Q_CHOICE:
+	case TREE_Q_YESNO:
+		walk_follow(w, value, "next");
+		break;
+	case TREE_Q_TEXT:
+	case TREE_Q_SECRET:
+	case TREE_QTYPE_COUNT:
+		walk_follow(w, "next", NULL);
+		break;
+	}
+	return (0);
+}
+
+void
+walk_next(struct walk *w)
+{
+	walk_expect(w, TREE_INFO, "walk_next");
+	walk_follow(w, "next", NULL);
+}
+
+static char *
+walk_fact_key(const struct tree_node *n, const char *fact)
+{
+	char	*key;
+
+	xasprintf(&key, "%s.%s", n->id, fact);
+	return (key);
+}
+
+/* Removes every fact any run of probe node n stored. */
+static void
+walk_facts_unset(struct walk *w, const struct tree_node *n)
+{
+	const struct probe_result	*r;
+	char				*key;
+	size_t				 i, j;
+
+	for (i = 0; i < w->nprobes; i++) {
+		if (w->probes[i].node != n)
+			continue;
+		r = &w->probes[i].result;
+		for (j = 0; j < r->nfacts; j++) {
+			key = walk_fact_key(n, r->facts[j].key);
+			answers_unset(w->answers, key);
+			free(key);
+		}
+	}
+}
+
+/* Stores the facts of the latest kept run of probe node n (a loop may have run it twice). */
+static void
+walk_facts_restore(struct walk *w, const struct tree_node *n)
+{
+	const struct probe_result	*r;
+	char				*key;
+	size_t				 i, j;
+
+	for (i = w->nprobes; i-- > 0;) {
+		if (w->probes[i].node != n)
+			continue;
+		r = &w->probes[i].result;
+		for (j = 0; j < r->nfacts; j++) {
+			key = walk_fact_key(n, r->facts[j].key);
+			answers_set(w->answers, key, r->facts[j].value, ANSWER_PROBE, 0);
+			free(key);
+		}
+		return;
+	}
+}
+
+/* Forgets the probes from index keep on, and the facts they stored. */
+static void
+walk_drop_probes(struct walk *w, size_t keep)
+{
+	const struct tree_node	**nodes;
+	size_t			 i, j, nnodes = 0, all;
+
+	if (keep >= w->nprobes)
+		return;
+	nodes = xcalloc(w->nprobes - keep, sizeof *nodes);
+	for (i = keep; i < w->nprobes; i++) {
+		for (j = 0; j < nnodes; j++) {
+			if (nodes[j] == w->probes[i].node)
+				break;
+		}
+		if (j == nnodes)
+			nodes[nnodes++] = w->probes[i].node;
+	}
+	for (j = 0; j < nnodes; j++)
+		walk_facts_unset(w, nodes[j]);
+
+	all = w->nprobes;
+	for (i = keep; i < all; i++)
+		probe_result_free(&w->probes[i].result);
+	w->nprobes = keep;
+	for (j = 0; j < nnodes; j++)
+		walk_facts_restore(w, nodes[j]);
+	free(nodes);
+}
+
+int
+walk_back(struct walk *w)
+{
+	const struct tree_node	*n;
+	size_t			 i;
+
+	if (w->nsteps < 2)
+		return (-1);
+	for (i = w->nsteps - 1; i-- > 0;) {
+		n = w->steps[i].node;
+		if (n->kind == TREE_QUESTION || n->kind == TREE_INFO)
+			break;
+	}
+	if (i == (size_t)-1)
+		return (-1);
+
+	/* The answer given at steps[i] stays, so the question can show it again. */
+	walk_drop_probes(w, w->steps[i].nprobes);
+	w->nsteps = i + 1;
+	w->current = w->steps[i].node;
+	walk_outcome_free(w->outcome);
+	w->outcome = NULL;
+	return (0);
+}
+
+int
+walk_probe_params(const struct walk *w, struct probe_param **params, size_t *nparams)
+{
+	const struct tree_node	*n;
+	struct probe_param	*p;
+	size_t			 i;
+
+	n = walk_expect(w, TREE_PROBE, "walk_probe_params");
+	p = xcalloc(n->nargs, sizeof *p);
+	for (i = 0; i < n->nargs; i++) {
+		p[i].name = n->args[i].name;
+		/* An unknown answer gives an empty value: the probe says what it lacks. */
+		p[i].value = answers_expand(w->answers, n->args[i].value, "");
+	}
+	*params = p;
+	*nparams = n->nargs;
+	return (0);
+}
+
+void
+walk_params_free(struct probe_param *params, size_t nparams)
+{
+	size_t	 i;
+
+	for (i = 0; i < nparams; i++)
+		free((char *)params[i].value);
+	free(params);
+}
+
+void
+walk_probe_finish(struct walk *w, struct probe_result *result)
+{
+	const struct tree_node		*n;
+	const struct tree_branch	*b;
+	struct walk_probe		*wp;
+	char				*key;
+	size_t				 i;
+
+	n = walk_expect(w, TREE_PROBE, "walk_probe_finish");
+	if (result->outcome == NULL ||
+	    (b = tree_branch_find(n, result->outcome)) == NULL || b->node == NULL)
+		fatalx("probe \"%s\" gave outcome \"%s\", which node \"%s\" has no branch for",
+		    n->probe, result->outcome == NULL ? "(none)" : result->outcome, n->id);
+
+	/* A node run again (through a question loop) replaces the facts of its last run. */
+	walk_facts_unset(w, n);
+	if (w->nprobes == w->capprobes) {
+		w->capprobes = w->capprobes == 0 ? 8 : w->capprobes * 2;
+		w->probes = xreallocarray(w->probes, w->capprobes, sizeof *w->probes);
+	}
+	wp = &w->probes[w->nprobes++];
+	wp->node = n;
+	wp->probe = probe_find(n->probe);
+	wp->result = *result;
+	memset(result, 0, sizeof *result);
+
+	for (i = 0; i < wp->result.nfacts; i++) {
+		key = walk_fact_key(n, wp->result.facts[i].key);
+		answers_set(w->answers, key, wp->result.facts[i].value, ANSWER_PROBE, 0);
+		free(key);
+	}
+	walk_enter(w, b->node);
+}
+
+int
+walk_run_probe(struct walk *w, const struct probe_env *env, char **cause)
+{
+	const struct tree_node	*n;
+	const struct probe	*p;
+	struct probe_param	*params;
+	struct probe_result	 r;
+	size_t			 nparams;
+	int			 rc;
+
+	n = walk_expect(w, TREE_PROBE, "walk_run_probe");
+	if ((p = probe_find(n->probe)) == NULL) {
+		xasprintf(cause, "unknown probe \"%s\"", n->probe);
+		return (-1);
+	}
+	walk_probe_params(w, &params, &nparams);
+	probe_result_init(&r);
+	rc = p->run(env, params, nparams, &r, cause);
+	walk_params_free(params, nparams);
+	if (rc != 0) {
+		probe_result_free(&r);
+		return (-1);
+	}
+	walk_probe_finish(w, &r);
+	return (0);
+}
+
+static void
+walk_outcome_build(struct walk *w)
+{
+	const struct tree_node	*n = w->current;
+	const struct cause	*c;
+	struct walk_outcome	*o;
+	size_t			 i, j;
+
+	walk_outcome_free(w->outcome);
+	w->outcome = NULL;
+	o = xcalloc(1, sizeof *o);
+	o->node = n;
+	o->verdict = n->ncauses != 0 ? TREE_VERDICT_FAULT : n->verdict;
+	o->text = answers_expand(w->answers, n->text != NULL ? n->text : "", "(unknown)");
+	for (i = 0; i < n->nevidence; i++)
+		strlist_take(&o->evidence, answers_expand(w->answers, n->evidence[i],
+		    "(unknown)"));
+	for (i = 0; i < n->nfix; i++)
+		strlist_take(&o->fix, answers_expand(w->answers, n->fix[i], "(unknown)"));
+
+	o->causes = xcalloc(n->ncauses, sizeof *o->causes);
+	for (i = 0; i < n->ncauses; i++) {
+		if ((c = cause_find(n->causes[i])) == NULL)
+			fatalx("node \"%s\": unknown cause \"%s\"", n->id, n->causes[i]);
+		o->causes[i].cause = c;
+		/*
+		 * A conclusion's evidence and steps are about its most likely cause; the
+		 * others are alternatives named for the report.
+		 */
+		if (i != 0)
+			continue;
+		for (j = 0; j < o->evidence.n; j++)
+			strlist_add(&o->causes[i].evidence, o->evidence.v[j]);
+		for (j = 0; j < o->fix.n; j++)
+			strlist_add(&o->causes[i].fix, o->fix.v[j]);
+	}
+	o->ncauses = n->ncauses;
+
+	if (n->title != NULL)
+		o->title = answers_expand(w->answers, n->title, "(unknown)");
+	else if (n->ncauses != 0)
+		o->title = xstrdup(o->causes[0].cause->title);
+	else
+		o->title = xstrdup("");
+	w->outcome = o;
+}
+
+static void
+walk_outcome_free(struct walk_outcome *o)
+{
+	size_t	 i;
+
+	if (o == NULL)
+		return;
+	free(o->title);
+	free(o->text);
+	for (i = 0; i < o->ncauses; i++) {
+		strlist_free(&o->causes[i].evidence);
+		strlist_free(&o->causes[i].fix);
+	}
+	free(o->causes);
+	strlist_free(&o->evidence);
+	strlist_free(&o->fix);
+	free(o);
+}
