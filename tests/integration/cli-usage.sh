@@ -17,7 +17,7 @@ expect_usage() {
 }
 
 expect_usage 'smtp.port' --batch --answer smtp.port=99999
-expect_usage 'none, starttls, tls' --batch --answer smtp.security=ssl
+expect_usage 'starttls, tls, none' --batch --answer smtp.security=ssl
 expect_usage 'unknown answer key "smtp.hots"' --batch --answer smtp.hots=x
 expect_usage 'KEY=VALUE' --batch --answer smtp.host
 expect_usage 'smtp.password-file' --batch --answer smtp.password=hunter2
@@ -25,7 +25,7 @@ expect_usage '--format must be text or json' --batch --format xml
 expect_usage '--timeout' --timeout 0
 expect_usage 'unknown option --frobnicate' --frobnicate
 expect_usage 'cannot be combined' --batch --plain
-expect_usage '--resolver' --batch --resolver 'not an address'
+expect_usage 'is not an IP address' --batch --resolver 'not an address'
 expect_usage 'email' --batch --answer 'email=no at sign'
 expect_usage 'no-such-tree' --batch --tree "$LAB_TMP/no-such-tree"
 

@@ -49,6 +49,11 @@ lab_down() {
 	done
 	LAB_PIDS=""
 	if [ "$LAB_UP" = 1 ]; then
+		# Anything else still running in the lab (a server started by hand, a sendfix
+		# that outlived its test) goes too: a deleted namespace does not stop processes.
+		for p in $(ip netns pids "$LAB_C" 2>/dev/null) $(ip netns pids "$LAB_N" 2>/dev/null); do
+			kill -9 "$p" 2>/dev/null
+		done
 		ip netns del "$LAB_C" 2>/dev/null
 		ip netns del "$LAB_N" 2>/dev/null
 		LAB_UP=0
@@ -100,7 +105,8 @@ lab_wait_file() {
 
 # lab_dns [EXTRA DNSMASQ OPTIONS]: the lab's DNS server on 192.0.2.53 and 2001:db8::53.
 lab_dns() {
-	in_net dnsmasq --no-daemon --no-resolv --no-hosts --bind-interfaces \
+	# Started without the in_net function so that $! is the server itself, not a subshell.
+	ip netns exec "$LAB_N" dnsmasq --no-daemon --no-resolv --no-hosts --bind-interfaces \
 	    --listen-address=192.0.2.53 --listen-address=2001:db8::53 \
 	    --user=root --group=root --pid-file="$LAB_TMP/dnsmasq.pid" --log-facility=- \
 	    --local=/lab.test/ \
@@ -123,7 +129,7 @@ lab_dns() {
 lab_listen() {
 	local name=$1
 	shift
-	in_net python3 "$TESTDIR/integration/fake-listener.py" --ready "$LAB_TMP/$name.ready" \
+	ip netns exec "$LAB_N" python3 "$TESTDIR/integration/fake-listener.py" --ready "$LAB_TMP/$name.ready" \
 	    "$@" >"$LAB_TMP/$name.log" 2>&1 &
 	LAB_PIDS="$LAB_PIDS $!"
 	lab_wait_file "$LAB_TMP/$name.ready"
