@@ -39,4 +39,44 @@ int	 report_write(FILE *, enum report_format, const struct walk *, const struct 
 int	 report_save(const char *path, enum report_format, const struct walk *,
 	    const struct report_meta *, char **cause);
 
+/*
+ * The diagnosis part of the text report (verdict, title, explanation, causes with their
+ * evidence and numbered fix steps): the plain front end shows the same words at the end.
+ * Every string is sanitised; nothing from a tree, answer or probe starts a line unindented.
+ */
+void	 report_text_diagnosis(FILE *, const struct walk *);
+
+/*
+ * Writes text (already sanitised, no line breaks) wrapped at width display columns, breaking
+ * between words, or between characters (never inside one) for a word longer than a line.
+ * The first line starts with first (indent when NULL), the others with indent.
+ */
+void	 report_wrap(FILE *, const char *first, const char *indent, const char *text,
+	    size_t width);
+
+/*
+ * Trees fold long lines as RFC 822 headers do: in text from a tree (expanded or not) a single
+ * line break is only a space and an empty line separates paragraphs. Returns the text
+ * unfolded (caller frees), each line sanitised with sanitize_stored, paragraphs separated by
+ * exactly "\n\n", with no line break at either end.
+ */
+char	*report_unfold(const char *);
+
+/*
+ * Writes report_unfold(text) as paragraphs wrapped at 78 columns, with an empty line between
+ * paragraphs. first and indent as for report_wrap.
+ */
+void	 report_paragraphs(FILE *, const char *first, const char *indent, const char *text);
+
+/*
+ * A copy of s (caller frees) in which every secret answer in answers, as plain text, hex
+ * or base64 at any alignment, is replaced by "(hidden)": a last safety net behind the rule
+ * that secrets are never written at all.
+ */
+char	*report_scrub(const char *s, const struct answers *);
+
+/* The two renderers, used by report_write and report_save (no scrubbing of the text one). */
+void	 report_text_render(FILE *, const struct walk *, const struct report_meta *);
+void	 report_json_render(FILE *, const struct walk *, const struct report_meta *);
+
 #endif

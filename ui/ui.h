@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "report.h"
 #include "walk.h"
 
 enum ui_reply {
@@ -32,9 +33,17 @@ struct ui_ops {
 	/* Something the user should read that is not part of the tree (a probe that could
 	 * not run, a rejected answer). */
 	void		(*message)(struct ui *, const char *text);
-	/* The diagnosis. */
+	/* The diagnosis. A front end may set ui->restart here to start the walk again. */
 	void		(*show_result)(struct ui *, const struct walk *);
 	void		(*fini)(struct ui *);
+	/*
+	 * Optional: runs the current probe node itself, e.g. on a worker thread so keys stay
+	 * live. Returns 0 when the walk moved on, 1 when the user cancelled the probe (the
+	 * driver then goes back to the question before it), -1 with *cause when the probe
+	 * could not run. NULL: the driver calls walk_run_probe on its own thread.
+	 */
+	int		(*run_probe)(struct ui *, struct walk *, const struct probe_env *,
+			    char **cause);
 };
 
 struct ui {
@@ -43,6 +52,8 @@ struct ui {
 	FILE			*out;		/* plain mode: where prompts go */
 	int			 tty_fd;	/* plain mode: /dev/tty for secrets, or -1 */
 	int			 quiet;		/* batch mode: print nothing */
+	int			 restart;	/* set by show_result: start the walk again */
+	const struct report_meta *meta;		/* for saving a report from the result screen */
 	void			*priv;
 };
 
