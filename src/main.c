@@ -445,10 +445,10 @@ main_run(const struct options *opts, const struct tree *tree, struct answers *an
 		status = walk_exit_status(w);
 	else {
 		status = EXIT_INCONCLUSIVE;
-		if (r < 0) {
-			main_error("%s", cause);
+		/* The front end has shown why (ui_drive passes it to ops->message). */
+		if (r < 0)
 			meta.note = cause;
-		} else
+		else
 			meta.note = "stopped by the user before a diagnosis was reached";
 	}
 	meta.elapsed_ms = mono_ms() - t0;

@@ -100,13 +100,17 @@ ui_batch_probe_end(struct ui *ui, __attribute__((unused)) const struct walk *w,
 }
 
 /*
- * Silent: every message ui_drive shows in batch mode (a probe that could not run, a refused
- * answer) comes back to main as the cause, and main prints it once.
+ * Batch mode asks nothing, so every message ui_drive shows (a probe that could not run) is
+ * an error for standard error; main leaves it to the front end so it is printed once.
  */
 static void
-ui_batch_message(__attribute__((unused)) struct ui *ui,
-    __attribute__((unused)) const char *text)
+ui_batch_message(__attribute__((unused)) struct ui *ui, const char *text)
 {
+	char	*s;
+
+	s = sanitize_str(text);
+	fprintf(stderr, "sendfix: %s\n", s);
+	free(s);
 }
 
 /* The report and the exit status carry the result; main writes them. */

@@ -116,6 +116,7 @@ ui_drive_question(struct ui *ui, struct walk *w, const struct tree_node *n, int 
 			    "here, because it is secret).", n->key);
 		}
 		if (ui->ops == &ui_batch_ops || ++*rejects >= UI_DRIVE_MAX_REJECTS) {
+			ui_drive_message(ui, why);
 			*cause = why;
 			return (-1);
 		}

@@ -504,30 +504,25 @@ ui_plain_probe_end(struct ui *ui, __attribute__((unused)) const struct walk *w,
     const struct walk_probe *wp)
 {
 	const struct probe_result	*r = &wp->result;
-	char				*all, *s, *next;
-	size_t				 i, len;
+	char				*s, *line;
+	size_t				 i;
 
 	if (r->evidence.n == 0) {
 		s = sanitize_stored(r->outcome);
-		xasprintf(&all, "finished (%s).", s);
+		xasprintf(&line, "finished (%s).", s);
 		free(s);
-	} else {
-		/* Evidence lines are separate findings, often without a full stop: add one. */
-		all = xstrdup("");
-		for (i = 0; i < r->evidence.n; i++) {
-			s = report_unfold(r->evidence.v[i]);
-			if (*s != '\0') {
-				len = strlen(s);
-				xasprintf(&next, "%s%s%s%s", all, *all != '\0' ? " " : "", s,
-				    strchr(".!?", s[len - 1]) != NULL ? "" : ".");
-				free(all);
-				all = next;
-			}
-			free(s);
-		}
+		report_wrap(ui->out, "  Result: ", "          ", line, UI_PLAIN_WIDTH);
+		free(line);
+		fflush(ui->out);
+		return;
 	}
-	report_wrap(ui->out, "  Result: ", "          ", all, UI_PLAIN_WIDTH);
-	free(all);
+	/* Each evidence line is a finding of its own: one item each, easier to scan. */
+	for (i = 0; i < r->evidence.n; i++) {
+		s = report_unfold(r->evidence.v[i]);
+		if (*s != '\0')
+			report_wrap(ui->out, "  - ", "    ", s, UI_PLAIN_WIDTH);
+		free(s);
+	}
 	fflush(ui->out);
 }
 
