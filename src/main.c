@@ -334,7 +334,6 @@ main_help_answers(const struct tree *tree)
 {
 	const struct tree_node	*n;
 	size_t			 i, j;
-	int			 listed;
 
 	printf("Answer keys (--answer KEY=VALUE); every key also takes \"dontknow\".\n\n");
 	for (i = 0; i < tree->nnodes + MAIN_NINTERFACE_KEYS; i++) {
@@ -365,8 +364,10 @@ main_help_answers(const struct tree *tree)
 			printf("%s", tree_format_name(n->format));
 			break;
 		}
-		listed = n->title != NULL;
-		printf("\n      %s\n", listed ? n->title : "");
+		if (n->title != NULL)
+			printf("\n      %s\n", n->title);
+		else
+			printf("\n");
 	}
 }
 

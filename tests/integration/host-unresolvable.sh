@@ -33,3 +33,13 @@ SENDFIX_STATUS=$?
 status_is 1
 json_is "$r" '.causes[0].id' settings.host-unresolvable
 pass "NXDOMAIN through an IPv6 resolver"
+
+# The resolver refuses this one name (dnsmasq has no upstream for it) while the reference
+# name resolves: the name's own DNS is broken, not this computer's.
+r="$LAB_TMP/refused.json"
+sendfix_batch "$r" --answer smtp.host=smtp.example.net --answer smtp.port=587
+status_is 1
+json_is "$r" '.causes[0].id' settings.host-unresolvable
+json_is "$r" '.probes[0].outcome' server-failure
+json_is "$r" '.path[-1]' host-dns-broken
+pass "a name the resolver refuses gives settings.host-unresolvable, not a resolver failure"
