@@ -17,12 +17,14 @@
 
 #include "answers.h"
 #include "embedded.h"
+#include "explain.h"
 #include "options.h"
 #include "probe.h"
 #include "report.h"
 #include "sanitize.h"
 #include "tree.h"
 #include "ui.h"
+#include "ui-curses.h"
 #include "walk.h"
 
 /* interface.md's exit status. */
@@ -402,7 +404,7 @@ main_run(const struct options *opts, const struct tree *tree, struct answers *an
 	char			*cause = NULL;
 	size_t			 nrefhosts = 0, i;
 	long long		 t0 = mono_ms();
-	int			 r, status;
+	int			 r, status, started = 0;
 
 	if (main_load_refhosts(opts, &refhosts, &nrefhosts) != 0)
 		return (EXIT_USAGE);
@@ -423,22 +425,39 @@ main_run(const struct options *opts, const struct tree *tree, struct answers *an
 		if (report == NULL)
 			report = "-";
 	} else {
-		/* The full-screen wizard is not built yet: plain lines everywhere. */
 		ui.ops = &ui_plain_ops;
 		ui.tty_fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+		/*
+		 * In a terminal the full-screen wizard, unless curses cannot start there: then
+		 * plain questions, after one sentence saying why.
+		 */
+		if (opts->mode == OPTIONS_MODE_AUTO && isatty(STDIN_FILENO) &&
+		    isatty(STDOUT_FILENO)) {
+			if (ui_curses_ops.init(&ui, &cause) == 0) {
+				ui.ops = &ui_curses_ops;
+				started = 1;
+			} else {
+				main_error("%s", cause);
+				free(cause);
+				cause = NULL;
+			}
+		}
 	}
 
 	memset(&meta, 0, sizeof meta);
 	meta.version = PACKAGE_VERSION;
 	meta.started = time(NULL);
+	ui.meta = &meta;
 
 	w = walk_new(tree, answers);
-	if (ui.ops->init != NULL && ui.ops->init(&ui, &cause) != 0) {
+	if (!started && ui.ops->init != NULL && ui.ops->init(&ui, &cause) != 0) {
 		main_error("%s", cause);
 		free(cause);
+		cause = NULL;
 		status = EXIT_USAGE;
 		goto out;
 	}
+	/* ui_drive itself starts again from the first screen when the result asks it to. */
 	r = ui_drive(&ui, w, &env, &cause);
 	if (ui.ops->fini != NULL)
 		ui.ops->fini(&ui);
@@ -486,6 +505,8 @@ main(int argc, char **argv)
 	main_protect_process();
 	signal(SIGPIPE, SIG_IGN);
 	setlocale(LC_ALL, "");
+	if (argc > 1 && strcmp(argv[1], "explain") == 0)
+		return (explain_main(argc - 1, argv + 1));
 
 	if (options_parse(argc, argv, &opts, &cause) != 0) {
 		main_error("%s", cause);

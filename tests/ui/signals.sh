@@ -1,0 +1,100 @@
+#!/bin/sh
+# Signals and a terminal that goes away: closing the pane (SIGHUP) at a question, in the
+# middle of a probe, and with SIGHUP blocked ends sendfix within 2 s; SIGTERM and Ctrl-C leave the full screen
+# before exiting; Ctrl-Z suspends and fg draws the screen again.
+. "$TESTDIR/ui/lib-ui.sh"
+ui_lab lab_up lab_dns lab_reference
+
+# Closing the terminal at a question.
+ui_start hq 80 24 -- --resolver 192.0.2.53 --reference-host ref.lab.test --timeout 2
+ui_wait hq "Find out why your email will not send"
+ui_keys hq Enter
+ui_wait hq "Your email address"
+pid=$(ui_pid hq)
+[ "$(cat /proc/"$pid"/comm)" = sendfix ] || fail "the pane does not run sendfix directly"
+ui_tmux kill-pane -t hq
+ui_process_gone "$pid" 2 || fail "sendfix still runs 2 s after its terminal closed"
+pass "closing the terminal at a question ends sendfix within 2 s"
+
+# The same with SIGHUP blocked (as a careless parent may leave it): reads fail at once when
+# the terminal is gone, and that ends the program instead of spinning on them.
+ui_tmux new-session -d -s hb -x 80 -y 24 \
+    "ip netns exec $LAB_C env LANG=C.UTF-8 TERM=screen python3 -c 'import os, signal, sys; signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGHUP]); os.execv(sys.argv[1], sys.argv[1:])' $(ui_quote "$SENDFIX")" ||
+	fail "tmux could not start hb"
+ui_wait hb "Find out why your email will not send"
+pid=$(ui_pid hb)
+grep -q '^SigBlk:.*[13579bdf]$' /proc/"$pid"/status || fail "SIGHUP is not blocked in the test"
+ui_tmux kill-pane -t hb
+ui_process_gone "$pid" 2 || fail "with SIGHUP blocked, sendfix still runs 2 s after its terminal closed"
+pass "a closed terminal ends sendfix even when SIGHUP never arrives"
+
+# Closing the terminal while a probe waits for a host that drops everything (10 s limit).
+ui_start hp 80 24 -- --resolver 192.0.2.53 --reference-host ref.lab.test --timeout 10
+ui_wait hp "Find out why your email will not send"
+ui_keys hp Enter
+ui_wait hp "Your email address"
+ui_keys hp Enter
+ui_wait hp "What is the name of your outgoing mail server?"
+ui_type hp "down.lab.test"
+ui_keys hp Enter
+ui_wait hp "Outgoing server port"
+ui_keys hp Enter
+ui_wait hp "Encryption for the outgoing server"
+ui_keys hp 0
+ui_wait hp "Testing the connection to the outgoing server"
+ui_wait hp "Each step gives up after 10 s"
+pid=$(ui_pid hp)
+ui_tmux kill-pane -t hp
+ui_process_gone "$pid" 2 || fail "sendfix still runs 2 s after its terminal closed mid-probe"
+pass "closing the terminal during a probe ends sendfix within 2 s"
+
+# SIGTERM: the terminal is given back (no full screen left behind), status 3.
+ui_start tm 80 24 -- --resolver 192.0.2.53
+ui_wait tm "Find out why your email will not send"
+kill -TERM "$(ui_pid tm)"
+st=$(ui_exit_status tm 2)
+[ "$st" = 3 ] || fail "SIGTERM gave exit status $st, expected 3"
+[ "$(ui_tmux display-message -p -t tm '#{alternate_on}')" = 0 ] ||
+	fail "SIGTERM left the terminal in full-screen mode"
+pass "SIGTERM restores the terminal and exits 3"
+
+# Ctrl-C while an answer is being typed: the same.
+ui_start ic 80 24 -- --resolver 192.0.2.53
+ui_wait ic "Find out why your email will not send"
+ui_keys ic Enter
+ui_wait ic "Your email address"
+ui_type ic "anna@"
+ui_keys ic C-c
+st=$(ui_exit_status ic 2)
+[ "$st" = 3 ] || fail "Ctrl-C gave exit status $st, expected 3"
+[ "$(ui_tmux display-message -p -t ic '#{alternate_on}')" = 0 ] ||
+	fail "Ctrl-C left the terminal in full-screen mode"
+pass "Ctrl-C restores the terminal and exits 3"
+
+# Ctrl-Z and fg from an interactive shell (job control needs one).
+ui_tmux new-session -d -s tz -x 80 -y 24 \
+    "ip netns exec $LAB_C env -i PATH=$PATH HOME=/nonexistent TERM=screen LANG=C.UTF-8 PS1='tz\$ ' bash --norc --noprofile -i" ||
+	fail "cannot start bash in tmux"
+ui_wait tz 'tz$'
+ui_type tz "$SENDFIX --resolver 192.0.2.53"
+ui_keys tz Enter
+ui_wait tz "Find out why your email will not send"
+ui_keys tz Enter
+ui_wait tz "Your email address"
+ui_type tz "anna@lab.test"
+ui_keys tz C-z
+ui_wait tz "Stopped"
+ui_gone tz "Your email address"
+ui_type tz "fg"
+ui_keys tz Enter
+ui_wait tz "Your email address"
+ui_has tz "> anna@lab.test"
+ui_has tz "Outgoing server settings > Question 1"
+ui_keys tz F10
+ui_wait tz "Quit sendfix? (y/n)"
+ui_keys tz y
+ui_wait tz 'tz$'
+ui_type tz 'echo "status=$?"'
+ui_keys tz Enter
+ui_wait tz "status=3"
+pass "Ctrl-Z suspends, fg draws the screen again with the answer being typed"
