@@ -20,8 +20,10 @@
 #include "explain.h"
 #include "options.h"
 #include "probe.h"
+#include "probe-cli.h"
 #include "report.h"
 #include "sanitize.h"
+#include "secret-file.h"
 #include "tree.h"
 #include "ui.h"
 #include "ui-curses.h"
@@ -37,7 +39,6 @@ enum {
 
 #define MAIN_TREE_NAME		"cannot-send.tree"
 #define MAIN_REFHOSTS_NAME	"reference-hosts"
-#define MAIN_SECRET_MAX		4096
 
 /*
  * The answer keys interface.md promises to accept even when the tree in use asks no such
@@ -75,7 +76,6 @@ static void	 main_error(const char *, ...) PRINTFLIKE(1, 2);
 static int	 main_load_tree(const struct options *, struct tree **);
 static int	 main_check_tree(const char *);
 static const struct tree_node *main_key_node(const struct tree *, const char *);
-static int	 main_read_secret_file(const char *, char **, char **);
 static int	 main_apply_answers(const struct tree *, const struct strlist *,
 		    struct answers *, char **);
 static int	 main_load_refhosts(const struct options *, struct probe_refhost **,
@@ -172,60 +172,6 @@ main_key_node(const struct tree *tree, const char *key)
 }
 
 /*
- * Reads a secret from a file the user named (row 34 of hostile-cases.md): never through a
- * symlink, only a regular file of ours, and a warning when others may read it. The trailing
- * newline most editors add is not part of the password.
- */
-static int
-main_read_secret_file(const char *path, char **secret, char **cause)
-{
-	struct stat	 st;
-	char		 buf[MAIN_SECRET_MAX + 1];
-	ssize_t		 n;
-	size_t		 len = 0;
-	int		 fd;
-
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) == -1) {
-		if (errno == ELOOP)
-			xasprintf(cause, "%s: the password file is a symbolic link; name the "
-			    "file itself", path);
-		else
-			xasprintf(cause, "%s: cannot read the password file: %s", path,
-			    strerror(errno));
-		return (-1);
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		xasprintf(cause, "%s: the password file is not a regular file", path);
-		close(fd);
-		return (-1);
-	}
-	if (st.st_uid != geteuid()) {
-		xasprintf(cause, "%s: the password file belongs to another user; copy it to a "
-		    "file of your own", path);
-		close(fd);
-		return (-1);
-	}
-	if ((st.st_mode & 077) != 0)
-		main_error("warning: %s can be read by other users (chmod 600 %s)", path,
-		    path);
-	while (len < sizeof buf - 1 &&
-	    (n = read(fd, buf + len, sizeof buf - 1 - len)) > 0)
-		len += (size_t)n;
-	close(fd);
-	if (len == sizeof buf - 1) {
-		explicit_bzero(buf, sizeof buf);
-		xasprintf(cause, "%s: the password file is too long for a password", path);
-		return (-1);
-	}
-	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
-		len--;
-	buf[len] = '\0';
-	*secret = xstrdup(buf);
-	explicit_bzero(buf, sizeof buf);
-	return (0);
-}
-
-/*
  * Stores every --answer, checked against the question that asks it: a bad value is a usage
  * error naming the key and its allowed values. A secret question's key K is answered only
  * with K-file=PATH, never with the secret itself on the command line.
@@ -235,7 +181,7 @@ main_apply_answers(const struct tree *tree, const struct strlist *given,
     struct answers *answers, char **cause)
 {
 	const struct tree_node	*n;
-	char			*key, *value, *base, *secret;
+	char			*key, *value, *base, *secret, *warning;
 	size_t			 i, klen;
 	int			 r = -1;
 
@@ -259,8 +205,12 @@ main_apply_answers(const struct tree *tree, const struct strlist *given,
 				    "--help-answers lists them)", key);
 				goto out;
 			}
-			if (main_read_secret_file(value, &secret, cause) != 0)
+			if (secret_file_read(value, &secret, &warning, cause) != 0)
 				goto out;
+			if (warning != NULL) {
+				main_error("%s", warning);
+				free(warning);
+			}
 			answers_set(answers, n->key, secret, ANSWER_GIVEN, 1);
 			secret_free(secret);
 			answers_set(answers, key, value, ANSWER_GIVEN, 0);
@@ -411,6 +361,7 @@ main_run(const struct options *opts, const struct tree *tree, struct answers *an
 	memset(&env, 0, sizeof env);
 	env.timeout_ms = opts->timeout_s * 1000;
 	env.resolver = opts->resolver;
+	env.cafile = opts->cafile;
 	env.refhosts = refhosts;
 	env.nrefhosts = nrefhosts;
 
@@ -507,6 +458,8 @@ main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	if (argc > 1 && strcmp(argv[1], "explain") == 0)
 		return (explain_main(argc - 1, argv + 1));
+	if (argc > 1 && strcmp(argv[1], "probe") == 0)
+		return (probe_cli_main(argc - 1, argv + 1));
 
 	if (options_parse(argc, argv, &opts, &cause) != 0) {
 		main_error("%s", cause);

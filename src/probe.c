@@ -16,6 +16,8 @@ static const int probe_refhost_default_ports[] = { 25, 465, 587 };
 static const struct probe *const probe_table[] = {
 	&probe_resolve,
 	&probe_port_survey,
+	&probe_smtp,
+	&probe_explain,
 	NULL
 };
 

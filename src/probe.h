@@ -16,6 +16,12 @@ struct probe_refhost {
 
 /* Called from the probe's own thread with a short step in plain words ("connecting to port 587"). */
 typedef void (*probe_progress_cb)(void *arg, const char *step);
+/*
+ * Called from the probe's own thread with each dialogue line as it is sent or received:
+ * "C: EHLO ..." or "S: 250-...", already sanitised and with AUTH data replaced by a
+ * placeholder, so a front end may draw it as it is (the live transcript).
+ */
+typedef void (*probe_transcript_cb)(void *arg, const char *line);
 
 /* What every probe gets from its caller. Nothing here is owned by the probe. */
 struct probe_env {
@@ -26,12 +32,16 @@ struct probe_env {
 	probe_progress_cb		 progress;	/* may be NULL */
 	void				*progress_arg;
 	volatile sig_atomic_t		*cancel;	/* may be NULL; non-zero = stop soon */
+	probe_transcript_cb		 transcript;	/* may be NULL */
+	void				*transcript_arg;
+	const char			*cafile;	/* --cafile: extra trusted CAs, or NULL */
 };
 
 /* One expanded argument from the tree's "Arg: name=value" lines. */
 struct probe_param {
 	const char	*name;
 	const char	*value;
+	int		 secret;	/* a password: never shown, wiped when freed */
 };
 
 struct probe_fact {
@@ -97,5 +107,7 @@ void	 probe_refhost_free(struct probe_refhost *);
 
 extern const struct probe probe_resolve;
 extern const struct probe probe_port_survey;
+extern const struct probe probe_smtp;
+extern const struct probe probe_explain;
 
 #endif

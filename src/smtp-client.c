@@ -322,6 +322,16 @@ smtp_client_io_fail(struct smtp_client *c, enum transport_status s, const char *
 	}
 }
 
+/* Adds one sanitised line to the transcript and hands it to the live watcher, if any. */
+static void
+smtp_client_transcript(struct smtp_client *c, char dir, const char *text)
+{
+	strlist_addf(&c->res->transcript, "%c: %s", dir, text);
+	if (c->cfg->line != NULL)
+		c->cfg->line(c->cfg->line_arg,
+		    c->res->transcript.v[c->res->transcript.n - 1]);
+}
+
 /*
  * Sends one command, CRLF added, as one write (field notes: Cisco ASA). shown is what the
  * transcript gets instead of the line (AUTH data), or NULL for the line itself. A line
@@ -342,7 +352,7 @@ smtp_client_send(struct smtp_client *c, const char *line, const char *shown)
 	memcpy(buf + len, "\r\n", 3);
 
 	text = sanitize_str(shown != NULL ? shown : line);
-	strlist_addf(&c->res->transcript, "C: %s", text);
+	smtp_client_transcript(c, 'C', text);
 	free(text);
 
 	s = transport_write(c->t, buf, len + 2, mono_ms() + c->cfg->timeout_ms, &cause);
@@ -400,7 +410,7 @@ smtp_client_read_reply(struct smtp_client *c, struct smtp_reply *r)
 			return (-1);
 		}
 		text = sanitize_text(line.data, line.len);
-		strlist_addf(&c->res->transcript, "S: %s", text);
+		smtp_client_transcript(c, 'S', text);
 		free(text);
 
 		rs = smtp_reply_add_line(r, line.data, line.len,
@@ -933,7 +943,7 @@ smtp_client_quit(struct smtp_client *c)
 {
 	char	*cause = NULL;
 
-	strlist_add(&c->res->transcript, "C: QUIT");
+	smtp_client_transcript(c, 'C', "QUIT");
 	/* Nothing is left to learn: a failure here changes no finding. */
 	(void)transport_write(c->t, "QUIT\r\n", 6, mono_ms() + c->cfg->timeout_ms, &cause);
 	free(cause);

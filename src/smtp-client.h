@@ -97,6 +97,9 @@ struct smtp_client_config {
 	int			 timeout_ms;	/* for each whole reply and each handshake */
 	smtp_client_progress_cb	 progress;	/* may be NULL */
 	void			*progress_arg;
+	/* Each transcript line as it is added (sanitised, AUTH hidden); may be NULL. */
+	void			(*line)(void *arg, const char *line);
+	void			*line_arg;
 	volatile sig_atomic_t	*cancel;	/* may be NULL; non-zero = stop soon */
 };
 

@@ -654,3 +654,9 @@ transport_connect(const struct sockaddr_storage *addr, int timeout_ms,
 	*tp = transport_fd(fd);
 	return (NET_CONNECTED);
 }
+
+int
+transport_socket(const struct transport *t)
+{
+	return (t->fd);
+}

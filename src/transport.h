@@ -125,6 +125,8 @@ size_t		 transport_buffered(struct transport *);
  */
 int		 transport_start_tls(struct transport *, const struct tls_config *,
 		     struct tls_info *info, enum tls_failure *failure, char **cause);
+/* The socket under the transport (for getsockname), or -1 for the memory seam. */
+int		 transport_socket(const struct transport *);
 /* 1 once transport_start_tls has succeeded. */
 int		 transport_is_tls(const struct transport *);
 

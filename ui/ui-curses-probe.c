@@ -1,6 +1,7 @@
 /* ui-curses-probe.c: the probe screen, with the probe on a worker thread so keys stay live. */
 #include "config.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -18,10 +19,18 @@
 #define UI_CURSES_PROBE_HANGUP_MS	300
 /* Progress steps kept; a probe reporting more only updates the last. */
 #define UI_CURSES_PROBE_MAXSTEPS	256
+/* Dialogue lines kept for the live transcript; older ones are only counted. */
+#define UI_CURSES_PROBE_MAXLINES	500
 
 struct ui_curses_step {
 	char		*text;		/* as the probe said it; sanitised when drawn */
 	long long	 at_ms;		/* since the start */
+};
+
+/* The live transcript: the newest UI_CURSES_PROBE_MAXLINES lines, and how many went before. */
+struct ui_curses_dialogue {
+	struct strlist	 lines;		/* sanitised by the probe, AUTH data hidden */
+	size_t		 dropped;
 };
 
 /*
@@ -45,6 +54,7 @@ struct ui_curses_job {
 	/* Under lock until done is set; the worker touches nothing after that. */
 	struct ui_curses_step	*steps;
 	size_t			 nsteps;
+	struct ui_curses_dialogue dialogue;
 	int			 done;
 	int			 abandoned;	/* the UI left: the worker frees the job */
 	int			 rc;
@@ -66,10 +76,15 @@ struct ui_curses_probe {
 	size_t				 nsteps;
 	const struct probe_result	*result;	/* the driver's probe, once done */
 	int				 details;	/* 't': what was sent and received */
+	int				 tail;		/*   scrolled to the newest line */
+	int				 dl_shown;	/* the dialogue was in the last body: */
+	int				 dl_row;	/*   the row of its heading, and the */
+	long long			 dl_base;	/*   row of line i is dl_base + 1 + i */
 	int				 cancel;	/* Esc */
 	long long			 done_ms;	/* when it finished, 0 while it runs */
 	size_t				 frame;		/* the spinner's */
 	size_t				 seen;		/* steps at the last draw */
+	size_t				 lines_seen;	/* dialogue lines, the same */
 };
 
 static const struct ui_curses_keyhelp ui_curses_probe_keys[] = {
@@ -91,19 +106,23 @@ static struct ui_curses_job *ui_curses_job_new(const struct probe *, struct walk
 static void	 ui_curses_job_free(struct ui_curses_job *);
 static void	*ui_curses_job_main(void *);
 static void	 ui_curses_job_progress(void *, const char *);
+static void	 ui_curses_job_transcript(void *, const char *);
 static int	 ui_curses_job_start(struct ui_curses_job *);
 static void	 ui_curses_job_stop(struct ui_curses_job *, int);
 static void	 ui_curses_steps_add(struct ui_curses_step **, size_t *, const char *,
 		     long long);
 static void	 ui_curses_steps_free(struct ui_curses_step *, size_t);
+static void	 ui_curses_dialogue_add(struct ui_curses_dialogue *, const char *);
 static void	 ui_curses_probe_setup(struct ui_curses_probe *, struct ui_curses *,
 		     const struct walk *, const struct tree_node *, int);
 static void	 ui_curses_probe_clear(struct ui_curses_probe *);
 static void	 ui_curses_probe_view(struct ui_curses_view *, struct ui_curses_probe *);
 static void	 ui_curses_probe_build(struct ui_curses_view *, struct ui_curses_doc *);
 static void	 ui_curses_probe_doc(struct ui_curses_probe *, struct ui_curses_doc *,
-		     const struct ui_curses_step *, size_t, int, int, const char *,
-		     const struct probe_result *);
+		     const struct ui_curses_step *, size_t, const struct ui_curses_dialogue *,
+		     int, int, const char *, const struct probe_result *);
+static void	 ui_curses_probe_dialogue(struct ui_curses_probe *, struct ui_curses_doc *,
+		     const struct ui_curses_dialogue *, const struct probe_result *);
 static int	 ui_curses_probe_key(struct ui_curses_view *, const struct ui_curses_key *);
 static int	 ui_curses_probe_tick(struct ui_curses_view *);
 static int	 ui_curses_probe_good(const char *);
@@ -137,6 +156,21 @@ ui_curses_steps_free(struct ui_curses_step *steps, size_t n)
 	free(steps);
 }
 
+/* Keeps the newest lines: a long dialogue drops its oldest and counts them. */
+static void
+ui_curses_dialogue_add(struct ui_curses_dialogue *dl, const char *line)
+{
+	struct strlist	*l = &dl->lines;
+
+	if (l->n == UI_CURSES_PROBE_MAXLINES) {
+		free(l->v[0]);
+		memmove(l->v, l->v + 1, (l->n - 1) * sizeof *l->v);
+		l->n--;
+		dl->dropped++;
+	}
+	strlist_add(l, line != NULL ? line : "");
+}
+
 static struct ui_curses_job *
 ui_curses_job_new(const struct probe *p, struct walk *w, const struct probe_env *env)
 {
@@ -154,6 +188,7 @@ ui_curses_job_new(const struct probe *p, struct walk *w, const struct probe_env 
 	for (i = 0; i < nparams; i++) {
 		job->params[i].name = xstrdup(params[i].name);
 		job->params[i].value = xstrdup(params[i].value != NULL ? params[i].value : "");
+		job->params[i].secret = params[i].secret;
 	}
 	job->nparams = nparams;
 	walk_params_free(params, nparams);
@@ -176,6 +211,8 @@ ui_curses_job_new(const struct probe *p, struct walk *w, const struct probe_env 
 	job->env.cancel = &job->cancel;
 	job->env.progress = ui_curses_job_progress;
 	job->env.progress_arg = job;
+	job->env.transcript = ui_curses_job_transcript;
+	job->env.transcript_arg = job;
 	return (job);
 }
 
@@ -186,7 +223,10 @@ ui_curses_job_free(struct ui_curses_job *job)
 
 	for (i = 0; i < job->nparams; i++) {
 		free((char *)job->params[i].name);
-		free((char *)job->params[i].value);
+		if (job->params[i].secret)
+			secret_free((char *)job->params[i].value);
+		else
+			free((char *)job->params[i].value);
 	}
 	free(job->params);
 	for (i = 0; i < job->nrefhosts; i++)
@@ -194,6 +234,7 @@ ui_curses_job_free(struct ui_curses_job *job)
 	free(job->refhosts);
 	free(job->resolver);
 	ui_curses_steps_free(job->steps, job->nsteps);
+	strlist_free(&job->dialogue.lines);
 	free(job->cause);
 	probe_result_free(&job->result);
 	pthread_mutex_destroy(&job->lock);
@@ -208,6 +249,17 @@ ui_curses_job_progress(void *arg, const char *step)
 
 	pthread_mutex_lock(&job->lock);
 	ui_curses_steps_add(&job->steps, &job->nsteps, step, mono_ms() - job->start_ms);
+	pthread_mutex_unlock(&job->lock);
+}
+
+/* From the worker, like progress: one dialogue line for the live transcript. */
+static void
+ui_curses_job_transcript(void *arg, const char *line)
+{
+	struct ui_curses_job	*job = arg;
+
+	pthread_mutex_lock(&job->lock);
+	ui_curses_dialogue_add(&job->dialogue, line);
 	pthread_mutex_unlock(&job->lock);
 }
 
@@ -309,13 +361,48 @@ ui_curses_probe_clear(struct ui_curses_probe *p)
 }
 
 /*
+ * What was sent and received: the finished result's transcript, or while the probe runs
+ * (or when it ended without one) the lines it has reported so far. Notes where line i
+ * lands, so a view scrolled up keeps its place while lines come and go above it (exact
+ * unless lines wrap).
+ */
+static void
+ui_curses_probe_dialogue(struct ui_curses_probe *p, struct ui_curses_doc *d,
+    const struct ui_curses_dialogue *dl, const struct probe_result *r)
+{
+	const struct strlist	*l;
+	char			*s;
+	size_t			 i, dropped = 0;
+
+	if (r != NULL && r->transcript.n > 0)
+		l = &r->transcript;
+	else if (dl != NULL && dl->lines.n > 0) {
+		l = &dl->lines;
+		dropped = dl->dropped;
+	} else
+		return;
+	p->dl_shown = 1;
+	p->dl_row = (int)d->n;
+	p->dl_base = (long long)d->n + (dropped > 0) - (long long)dropped;
+	ui_curses_doc_text(d, "What was sent (C) and received (S):", UI_CURSES_HEADING, 1,
+	    UI_CURSES_RAW);
+	if (dropped > 0) {
+		xasprintf(&s, "(%zu earlier line%s not shown)", dropped, dropped == 1 ? "" : "s");
+		ui_curses_doc_item(d, "", s, UI_CURSES_HINT, 3, UI_CURSES_RAW);
+		free(s);
+	}
+	for (i = 0; i < l->n; i++)
+		ui_curses_doc_item(d, "", l->v[i], UI_CURSES_NORMAL, 3, UI_CURSES_STORED);
+}
+
+/*
  * The checklist: one row per step the probe reported, a spinner on the one running, ticks
  * on those done, then the result and the time against the limit.
  */
 static void
 ui_curses_probe_doc(struct ui_curses_probe *p, struct ui_curses_doc *d,
-    const struct ui_curses_step *steps, size_t nsteps, int done, int rc, const char *cause,
-    const struct probe_result *r)
+    const struct ui_curses_step *steps, size_t nsteps, const struct ui_curses_dialogue *dl,
+    int done, int rc, const char *cause, const struct probe_result *r)
 {
 	const struct ui_curses_symbols	*sym = p->uc->sym;
 	char				*prefix, *s;
@@ -372,7 +459,7 @@ ui_curses_probe_doc(struct ui_curses_probe *p, struct ui_curses_doc *d,
 	if (!p->details)
 		return;
 
-	/* 't': the steps with their times, then the evidence and the dialogue once done. */
+	/* 't': the steps with their times, the evidence once done, and the dialogue live. */
 	ui_curses_doc_blank(d);
 	ui_curses_doc_text(d, "Details (press t to hide)", UI_CURSES_HEADING, 0,
 	    UI_CURSES_RAW);
@@ -383,26 +470,20 @@ ui_curses_probe_doc(struct ui_curses_probe *p, struct ui_curses_doc *d,
 		    UI_CURSES_RAW);
 		free(prefix);
 	}
-	if (!done || r == NULL)
-		return;
-	if (r->target != NULL) {
+	if (!done)
+		r = NULL;
+	if (r != NULL && r->target != NULL) {
 		xasprintf(&s, "Tested: %s", r->target);
 		ui_curses_doc_item(d, "", s, UI_CURSES_NORMAL, 1, UI_CURSES_STORED);
 		free(s);
 	}
-	for (i = 0; i < r->evidence.n; i++) {
+	for (i = 0; r != NULL && i < r->evidence.n; i++) {
 		xasprintf(&prefix, "%s ", sym->bullet);
 		ui_curses_doc_item(d, prefix, r->evidence.v[i], UI_CURSES_NORMAL, 1,
 		    UI_CURSES_STORED);
 		free(prefix);
 	}
-	if (r->transcript.n > 0) {
-		ui_curses_doc_text(d, "What was sent (C) and received (S):", UI_CURSES_HEADING,
-		    1, UI_CURSES_RAW);
-		for (i = 0; i < r->transcript.n; i++)
-			ui_curses_doc_item(d, "", r->transcript.v[i], UI_CURSES_NORMAL, 3,
-			    UI_CURSES_STORED);
-	}
+	ui_curses_probe_dialogue(p, d, dl, r);
 }
 
 static void
@@ -410,29 +491,49 @@ ui_curses_probe_build(struct ui_curses_view *v, struct ui_curses_doc *d)
 {
 	struct ui_curses_probe	*p = v->arg;
 	struct ui_curses_job	*job = p->job;
-	int			 done;
+	long long		 base = p->dl_base;
+	int			 done, shown = p->dl_shown, row = p->dl_row;
 
+	p->dl_shown = 0;
 	if (job == NULL) {
-		ui_curses_probe_doc(p, d, p->steps, p->nsteps, p->result != NULL, 0, NULL,
+		ui_curses_probe_doc(p, d, p->steps, p->nsteps, NULL, p->result != NULL, 0, NULL,
 		    p->result);
-		return;
+	} else {
+		pthread_mutex_lock(&job->lock);
+		done = job->done;
+		p->seen = job->nsteps;
+		p->lines_seen = job->dialogue.lines.n + job->dialogue.dropped;
+		ui_curses_probe_doc(p, d, job->steps, job->nsteps, &job->dialogue, done,
+		    job->rc, job->cause, done ? &job->result : NULL);
+		pthread_mutex_unlock(&job->lock);
+		v->keys = done ? ui_curses_probe_done_keys : ui_curses_probe_keys;
 	}
-	pthread_mutex_lock(&job->lock);
-	done = job->done;
-	p->seen = job->nsteps;
-	ui_curses_probe_doc(p, d, job->steps, job->nsteps, done, job->rc, job->cause,
-	    done ? &job->result : NULL);
-	pthread_mutex_unlock(&job->lock);
-	v->keys = done ? ui_curses_probe_done_keys : ui_curses_probe_keys;
+
+	/*
+	 * The details follow the newest line until the user scrolls up (the draw clamps);
+	 * scrolled up into the dialogue, the same line stays at the top.
+	 */
+	if (p->details && p->tail)
+		v->top = INT_MAX;
+	else if (p->details && shown && p->dl_shown && v->top > row) {
+		v->top += (int)(p->dl_base - base);
+		/* A line dropped from the top: the oldest kept. */
+		if (v->top <= p->dl_row)
+			v->top = p->dl_row + 1;
+	}
 }
 
 static int
 ui_curses_probe_key(struct ui_curses_view *v, const struct ui_curses_key *k)
 {
 	struct ui_curses_probe	*p = v->arg;
+	int			 flags;
 
 	if (k->code == 0 && (k->ch == 't' || k->ch == 'T')) {
 		p->details = !p->details;
+		p->tail = p->details;
+		if (!p->details)
+			v->top = 0;
 		return (UI_CURSES_REDRAW);
 	}
 	if (k->code == 0 && k->ch == UI_CURSES_KEY_ESC) {
@@ -444,7 +545,10 @@ ui_curses_probe_key(struct ui_curses_view *v, const struct ui_curses_key *k)
 	if (p->done_ms != 0 && (k->code == KEY_ENTER ||
 	    (k->code == 0 && (k->ch == '\r' || k->ch == '\n'))))
 		return (UI_CURSES_BREAK);
-	return (ui_curses_scroll_key(v, k));
+	/* Scrolling up stops following the dialogue; scrolling back to the end resumes. */
+	if ((flags = ui_curses_scroll_key(v, k)) != 0)
+		p->tail = v->top + v->height >= v->nlines;
+	return (flags);
 }
 
 static int
@@ -452,16 +556,17 @@ ui_curses_probe_tick(struct ui_curses_view *v)
 {
 	struct ui_curses_probe	*p = v->arg;
 	long long		 now = mono_ms();
-	size_t			 frame, nsteps;
+	size_t			 frame, nsteps, nlines;
 	int			 done, flags = 0;
 
 	pthread_mutex_lock(&p->job->lock);
 	done = p->job->done;
 	nsteps = p->job->nsteps;
+	nlines = p->job->dialogue.lines.n + p->job->dialogue.dropped;
 	pthread_mutex_unlock(&p->job->lock);
 
 	frame = (size_t)((now - p->start_ms) / UI_CURSES_TICK_MS);
-	if (frame != p->frame || nsteps != p->seen)
+	if (frame != p->frame || nsteps != p->seen || nlines != p->lines_seen)
 		flags |= UI_CURSES_REDRAW;
 	p->frame = frame;
 	if (done && p->done_ms == 0) {

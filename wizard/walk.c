@@ -264,10 +264,29 @@ walk_back(struct walk *w)
 	return (0);
 }
 
+/* The secret answer an argument template names whole ("${key}"), or NULL. */
+static const struct answer *
+walk_secret_arg(const struct walk *w, const char *tmpl)
+{
+	const struct answer	*a;
+	char			*key;
+	size_t			 len = strlen(tmpl);
+
+	if (len < 4 || strncmp(tmpl, "${", 2) != 0 || tmpl[len - 1] != '}')
+		return (NULL);
+	key = xstrndup(tmpl + 2, len - 3);
+	a = answers_find(w->answers, key);
+	free(key);
+	if (a == NULL || !a->secret || a->origin == ANSWER_DONTKNOW)
+		return (NULL);
+	return (a);
+}
+
 int
 walk_probe_params(const struct walk *w, struct probe_param **params, size_t *nparams)
 {
 	const struct tree_node	*n;
+	const struct answer	*a;
 	struct probe_param	*p;
 	size_t			 i;
 
@@ -275,6 +294,16 @@ walk_probe_params(const struct walk *w, struct probe_param **params, size_t *npa
 	p = xcalloc(n->nargs, sizeof *p);
 	for (i = 0; i < n->nargs; i++) {
 		p[i].name = n->args[i].name;
+		/*
+		 * An argument that is exactly one secret answer ("${smtp.password}") is the
+		 * only way a secret reaches a probe: answers_expand never reveals one, so it
+		 * cannot leak into a title, evidence or a report through a template.
+		 */
+		if ((a = walk_secret_arg(w, n->args[i].value)) != NULL) {
+			p[i].value = xstrdup(a->value);
+			p[i].secret = 1;
+			continue;
+		}
 		/* An unknown answer gives an empty value: the probe says what it lacks. */
 		p[i].value = answers_expand(w->answers, n->args[i].value, "");
 	}
@@ -288,8 +317,12 @@ walk_params_free(struct probe_param *params, size_t nparams)
 {
 	size_t	 i;
 
-	for (i = 0; i < nparams; i++)
-		free((char *)params[i].value);
+	for (i = 0; i < nparams; i++) {
+		if (params[i].secret)
+			secret_free((char *)params[i].value);
+		else
+			free((char *)params[i].value);
+	}
 	free(params);
 }
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # A server that answers on the configured port is never blamed: the port survey says "open"
-# for 587 (STARTTLS) and 465 (SSL/TLS), and no cause is reported.
+# for 587 (STARTTLS) and 465 (SSL/TLS), and no cause is reported (the listener is not an
+# SMTP server, so what follows the connection stays inconclusive).
 . "$TESTDIR/integration/lib.sh"
 lab_up
 lab_dns
@@ -17,7 +18,9 @@ for p in 587 465; do
 	json_is "$r" '.probes[] | select(.name == "resolve") | .outcome' ok
 	json_is "$r" '.probes[] | select(.name == "port-survey") | .outcome' open
 	json_is "$r" '.probes[] | select(.name == "port-survey") | .facts.state' connected
-	json_is "$r" '.path[-1]' port-open
+	# The listener is not a mail server: the conversation after the connection is
+	# inconclusive, but neither the port nor the network is blamed.
+	json_is "$r" '[.path[] | select(. == "talk-to-server")] | length' 1
 	json_is "$r" '.answers["smtp.port"]' "$p"
 	pass "port $p answers and is not blamed"
 done

@@ -11,7 +11,7 @@ sendfix_batch "$r" --answer smtp.host=smtpx.lab.test --answer smtp.port=587
 status_is 1
 json_is "$r" '.causes[0].id' settings.host-unresolvable
 json_is "$r" '.causes[0].section' 1
-json_is "$r" '.probes[0].outcome' nxdomain
+json_is "$r" '.probes[] | select(.name == "resolve") | .outcome' nxdomain
 json_is "$r" '.path[-1]' host-unresolvable
 jq -r '.causes[0].evidence[]' "$r" | grep -q 'smtpx.lab.test' ||
 	fail "the evidence does not name the host"
@@ -21,7 +21,7 @@ r="$LAB_TMP/nodata.json"
 sendfix_batch "$r" --answer smtp.host=noaddr.lab.test --answer smtp.port=587
 status_is 1
 json_is "$r" '.causes[0].id' settings.host-unresolvable
-json_is "$r" '.probes[0].outcome' nodata
+json_is "$r" '.probes[] | select(.name == "resolve") | .outcome' nodata
 pass "a name without addresses gives settings.host-unresolvable"
 
 # The same through an IPv6 resolver address.
@@ -40,6 +40,6 @@ r="$LAB_TMP/refused.json"
 sendfix_batch "$r" --answer smtp.host=smtp.example.net --answer smtp.port=587
 status_is 1
 json_is "$r" '.causes[0].id' settings.host-unresolvable
-json_is "$r" '.probes[0].outcome' server-failure
+json_is "$r" '.probes[] | select(.name == "resolve") | .outcome' server-failure
 json_is "$r" '.path[-1]' host-dns-broken
 pass "a name the resolver refuses gives settings.host-unresolvable, not a resolver failure"

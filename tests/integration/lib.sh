@@ -160,6 +160,7 @@ sendfix_batch() {
 	    --timeout "$LAB_TIMEOUT" --format json --report "$out" "$@" \
 	    2>"$out.stderr"
 	SENDFIX_STATUS=$?
+	LAB_LAST_REPORT=$out
 	jq -e . "$out" >/dev/null 2>&1 || fail "the report is not valid JSON: $(cat "$out" "$out.stderr")"
 }
 
@@ -172,7 +173,8 @@ $(cat "$1")"
 }
 
 status_is() {
-	[ "$SENDFIX_STATUS" = "$1" ] || fail "exit status $SENDFIX_STATUS, expected $1"
+	[ "$SENDFIX_STATUS" = "$1" ] || fail "exit status $SENDFIX_STATUS, expected $1
+$(cat "${LAB_LAST_REPORT:-/dev/null}" "${LAB_LAST_REPORT:-/dev/null}.stderr" 2>/dev/null)"
 }
 
 # isolated CMD...: run a command in a fresh namespace with only a loopback interface, for

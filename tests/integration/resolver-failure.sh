@@ -14,5 +14,5 @@ r="$LAB_TMP/r.json"
 sendfix_batch "$r" --answer smtp.host=smtp.lab.test --answer smtp.port=587
 status_is 1
 json_is "$r" '.causes[0].id' dns.resolver-failure
-json_is "$r" '.probes[0].outcome' resolver-failure
+json_is "$r" '.probes[] | select(.name == "resolve") | .outcome' resolver-failure
 pass "a resolver that does not answer gives dns.resolver-failure"

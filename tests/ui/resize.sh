@@ -39,8 +39,10 @@ done
 ui_resize $s 80 24
 ui_type $s ".test"
 ui_keys $s Enter
+ui_wait $s "The error message you see"
+ui_keys $s 0
 ui_wait $s "What is the name of your outgoing mail server?"
-ui_has $s "Question 2"
+ui_has $s "Outgoing server settings > Question"
 pass "after a storm of resizes the layout is right and the answer complete"
 
 ui_type $s "down.lab.test"

@@ -34,6 +34,8 @@ ui_wait hp "Find out why your email will not send"
 ui_keys hp Enter
 ui_wait hp "Your email address"
 ui_keys hp Enter
+ui_wait hp "The error message you see"
+ui_keys hp 0
 ui_wait hp "What is the name of your outgoing mail server?"
 ui_type hp "down.lab.test"
 ui_keys hp Enter

@@ -1,0 +1,216 @@
+/* smtp-check.c: one whole SMTP check: find the server's address, connect, run the dialogue. */
+#include "config.h"
+
+#include <sys/socket.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dns.h"
+#include "smtp-check.h"
+#include "transport.h"
+
+/* At most this many addresses are tried in turn; each may cost a whole timeout. */
+#define SMTP_CHECK_MAX_ADDRS	4
+
+static int	 smtp_check_addresses(const struct smtp_check_config *,
+		     struct sockaddr_storage **, size_t *, char **);
+static void	 smtp_check_interleave(struct sockaddr_storage *, size_t);
+static void	 smtp_check_helo_name(struct transport *, char *, size_t);
+
+void
+smtp_check_result_init(struct smtp_check_result *r)
+{
+	memset(r, 0, sizeof *r);
+	r->connect = NET_ERROR;
+	smtp_session_result_init(&r->session);
+}
+
+void
+smtp_check_result_free(struct smtp_check_result *r)
+{
+	smtp_session_result_free(&r->session);
+	smtp_check_result_init(r);
+}
+
+/*
+ * The addresses to try: those the tree already found (no second lookup, and the same
+ * addresses the connection survey used), else a lookup here. A literal needs neither.
+ */
+static int
+smtp_check_addresses(const struct smtp_check_config *cfg, struct sockaddr_storage **addrs,
+    size_t *naddrs, char **cause)
+{
+	struct dns_config	 dc;
+	struct dns_host		 h;
+	struct sockaddr_storage	 ss;
+	char			*copy, *word, *save;
+
+	*addrs = NULL;
+	*naddrs = 0;
+	if (cfg->addresses != NULL && *cfg->addresses != '\0') {
+		copy = xstrdup(cfg->addresses);
+		for (word = strtok_r(copy, " ,", &save); word != NULL;
+		    word = strtok_r(NULL, " ,", &save)) {
+			if (net_addr_parse(word, &ss) != 0)
+				continue;
+			*addrs = xreallocarray(*addrs, *naddrs + 1, sizeof **addrs);
+			(*addrs)[(*naddrs)++] = ss;
+		}
+		free(copy);
+		if (*naddrs > 0)
+			return (0);
+	}
+	memset(&dc, 0, sizeof dc);
+	dc.resolver = cfg->resolver;
+	dc.timeout_ms = cfg->timeout_ms;
+	if (dns_resolve_host(&dc, cfg->host, &h, cause) != 0)
+		return (-1);
+	if (h.naddrs > 0) {
+		*addrs = xreallocarray(NULL, h.naddrs, sizeof **addrs);
+		memcpy(*addrs, h.addrs, h.naddrs * sizeof **addrs);
+		*naddrs = h.naddrs;
+	}
+	dns_host_free(&h);
+	return (0);
+}
+
+/*
+ * The lookup lists IPv4 first; alternating the families means one broken family costs
+ * at most one timeout before the other is tried (the spirit of RFC 8305, in sequence).
+ */
+static void
+smtp_check_interleave(struct sockaddr_storage *a, size_t n)
+{
+	struct sockaddr_storage	*v4, *v6;
+	size_t			 n4 = 0, n6 = 0, i, k = 0;
+
+	v4 = xcalloc(n == 0 ? 1 : n, sizeof *v4);
+	v6 = xcalloc(n == 0 ? 1 : n, sizeof *v6);
+	for (i = 0; i < n; i++) {
+		if (a[i].ss_family == AF_INET6)
+			v6[n6++] = a[i];
+		else
+			v4[n4++] = a[i];
+	}
+	for (i = 0; i < n4 || i < n6; i++) {
+		if (i < n6)
+			a[k++] = v6[i];
+		if (i < n4)
+			a[k++] = v4[i];
+	}
+	free(v4);
+	free(v6);
+}
+
+/*
+ * RFC 5321 4.1.4: the EHLO argument is our fully qualified name, or failing that an address
+ * literal of our end of the connection. Several providers refuse "localhost" and bare
+ * names, and that refusal would look like a fault of the user's settings.
+ */
+static void
+smtp_check_helo_name(struct transport *t, char *buf, size_t len)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sl = sizeof ss;
+	char			 host[256], addr[64];
+
+	memset(host, 0, sizeof host);
+	if (gethostname(host, sizeof host - 1) == 0) {
+		if (smtp_helo_name_ok(host) && strchr(host, '.') != NULL) {
+			snprintf(buf, len, "%s", host);
+			return;
+		}
+		/*
+		 * No resolver lookup of our own name: on a broken network it could cost a
+		 * whole resolver timeout before the first byte of the real check.
+		 */
+	}
+	memset(&ss, 0, sizeof ss);
+	if (getsockname(transport_socket(t), (struct sockaddr *)&ss, &sl) == 0) {
+		net_addr_ntop(&ss, addr, sizeof addr);
+		if (ss.ss_family == AF_INET6)
+			snprintf(buf, len, "[IPv6:%s]", addr);
+		else
+			snprintf(buf, len, "[%s]", addr);
+		return;
+	}
+	snprintf(buf, len, "%s", "[127.0.0.1]");
+}
+
+int
+smtp_check_run(const struct smtp_check_config *cfg, struct smtp_check_result *res,
+    char **cause)
+{
+	struct smtp_client_config	 cc;
+	struct tls_config		 tc;
+	struct sockaddr_storage		*addrs = NULL;
+	struct transport		*t = NULL;
+	size_t				 naddrs, i;
+	int				 rc;
+
+	if (cfg->host == NULL || *cfg->host == '\0') {
+		xasprintf(cause, "no outgoing server name to test");
+		return (-1);
+	}
+	if (cfg->port < 1 || cfg->port > 65535) {
+		xasprintf(cause, "%d is not a port number (1 to 65535)", cfg->port);
+		return (-1);
+	}
+	if (smtp_check_addresses(cfg, &addrs, &naddrs, cause) != 0)
+		return (-1);
+	if (naddrs == 0) {
+		res->no_address = 1;
+		res->connect = NET_ERROR;
+		free(addrs);
+		return (0);
+	}
+	smtp_check_interleave(addrs, naddrs);
+	if (naddrs > SMTP_CHECK_MAX_ADDRS)
+		naddrs = SMTP_CHECK_MAX_ADDRS;
+
+	for (i = 0; i < naddrs; i++) {
+		net_addr_set_port(&addrs[i], cfg->port);
+		net_addr_text(&addrs[i], res->address, sizeof res->address);
+		if (cfg->progress != NULL)
+			cfg->progress(cfg->progress_arg, "connecting");
+		res->connect = transport_connect(&addrs[i], cfg->timeout_ms, cfg->cancel, &t,
+		    &res->connect_errno);
+		if (res->connect == NET_CONNECTED || res->connect == NET_CANCELLED)
+			break;
+	}
+	free(addrs);
+	if (res->connect != NET_CONNECTED)
+		return (0);
+
+	smtp_check_helo_name(t, res->helo_name, sizeof res->helo_name);
+
+	memset(&tc, 0, sizeof tc);
+	tc.servername = cfg->host;
+	tc.cafile = cfg->cafile;
+	tc.timeout_ms = cfg->timeout_ms;
+	tc.system_trust = 1;
+
+	memset(&cc, 0, sizeof cc);
+	cc.helo_name = res->helo_name;
+	cc.security = cfg->security;
+	cc.tls = &tc;
+	cc.user = cfg->user;
+	cc.password = cfg->password;
+	cc.mech = cfg->mech;
+	cc.allow_plaintext_auth = cfg->allow_plaintext_auth;
+	cc.mail_from = cfg->mail_from;
+	cc.rcpt_to = cfg->rcpt_to;
+	cc.timeout_ms = cfg->timeout_ms;
+	cc.progress = cfg->progress;
+	cc.progress_arg = cfg->progress_arg;
+	cc.line = cfg->line;
+	cc.line_arg = cfg->line_arg;
+	cc.cancel = cfg->cancel;
+
+	rc = smtp_client_run(t, &cc, &res->session, cause);
+	transport_free(t);
+	return (rc);
+}

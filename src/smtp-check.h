@@ -1,0 +1,65 @@
+/* smtp-check.h: one whole SMTP check: find the server's address, connect, run the dialogue. */
+#ifndef SENDFIX_SMTP_CHECK_H
+#define SENDFIX_SMTP_CHECK_H
+
+#include <sys/socket.h>
+
+#include <signal.h>
+
+#include "net.h"
+#include "smtp-client.h"
+
+/* Called with each transcript line as it happens ("C: ...", "S: ..."), sanitised, AUTH hidden. */
+typedef void (*smtp_check_line_cb)(void *arg, const char *line);
+
+struct smtp_check_config {
+	const char		*host;		/* as the user typed it: a name or an address
+						   literal; the name TLS checks the certificate
+						   against */
+	const char		*addresses;	/* addresses already found for host, separated
+						   by spaces (a resolve probe's fact), or NULL
+						   to look host up here */
+	const char		*resolver;	/* "ADDR[:PORT]" or NULL (resolv.conf) */
+	int			 port;
+	enum smtp_security	 security;
+	const char		*cafile;	/* extra trusted CAs (PEM), or NULL */
+	const char		*user;		/* NULL: no AUTH */
+	const char		*password;	/* with user; never copied, never shown */
+	const char		*mech;		/* NULL: the strongest both sides have */
+	int			 allow_plaintext_auth;
+	const char		*mail_from;	/* NULL: stop after AUTH */
+	const char		*rcpt_to;
+	int			 timeout_ms;
+	smtp_client_progress_cb	 progress;	/* may be NULL */
+	void			*progress_arg;
+	smtp_check_line_cb	 line;		/* may be NULL: the live transcript */
+	void			*line_arg;
+	volatile sig_atomic_t	*cancel;	/* may be NULL */
+};
+
+struct smtp_check_result {
+	/* NET_CONNECTED, or how the last address tried failed (no dialogue then). */
+	enum net_status			 connect;
+	int				 connect_errno;
+	char				 address[64];	/* the address connected to (or last
+							   tried), as text */
+	char				 helo_name[256];	/* the name sent in EHLO */
+	int				 no_address;	/* host had no usable address */
+	struct smtp_session_result	 session;	/* valid when connect is CONNECTED */
+};
+
+void	 smtp_check_result_init(struct smtp_check_result *);
+void	 smtp_check_result_free(struct smtp_check_result *);
+
+/*
+ * Looks host up (unless addresses are given), connects to its addresses in turn (IPv6 and
+ * IPv4 interleaved, each within timeout_ms) and runs smtp_client_run over the first
+ * connection that opens. The EHLO name is this machine's fully qualified name when it has
+ * one, otherwise the address literal of our end of the connection ("[192.0.2.1]"), never
+ * "localhost". Returns 0 when the check ran, whatever it found, or -1 with *cause when the
+ * configuration is unusable (see smtp_client_run).
+ */
+int	 smtp_check_run(const struct smtp_check_config *, struct smtp_check_result *,
+	    char **cause);
+
+#endif
