@@ -148,6 +148,11 @@ SCENARIOS = {
         "about": "an extra reply sent with the STARTTLS answer, before TLS starts",
         "starttls": "220 Ready\n250 injected",
     },
+    "clock-skewed": {
+        "about": "a banner stating the server's date, years before this computer's clock "
+                 "(serve an expired certificate with it: client.clock-wrong)",
+        "banner": "220 {host} ESMTP Postfix; Mon, 02 Mar 2020 10:00:00 +0000",
+    },
     "plain-on-465": {
         "about": "a plaintext greeting where TLS is expected (even with --implicit-tls)",
         "tls_allowed": False,
@@ -407,6 +412,8 @@ def main():
     ap.add_argument("--implicit-tls", action="store_true", help="TLS from the start (465)")
     ap.add_argument("--drip-interval", type=float, default=1.0, metavar="SECONDS",
                     help="seconds between the bytes of a dripped greeting (default 1)")
+    ap.add_argument("--tls-max", choices=("1.0", "1.1", "1.2", "1.3"),
+                    help="the newest TLS version offered (1.0 or 1.1: an outdated server)")
     ap.add_argument("--idle-timeout", type=float, default=60.0, metavar="SECONDS",
                     help="close a connection silent this long (default 60)")
     args = ap.parse_args()
@@ -427,6 +434,14 @@ def main():
     if args.tls_cert:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(args.tls_cert, args.tls_key)
+        if args.tls_max:
+            ver = {"1.0": ssl.TLSVersion.TLSv1, "1.1": ssl.TLSVersion.TLSv1_1,
+                   "1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}[args.tls_max]
+            if ver < ssl.TLSVersion.TLSv1_2:
+                # OpenSSL's default security level refuses TLS 1.0/1.1 outright.
+                ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+                ctx.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
+            ctx.maximum_version = ver
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
