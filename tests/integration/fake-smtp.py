@@ -148,6 +148,11 @@ SCENARIOS = {
         "about": "an extra reply sent with the STARTTLS answer, before TLS starts",
         "starttls": "220 Ready\n250 injected",
     },
+    "slow-mail": {
+        "about": "a healthy server that takes 6 seconds to answer MAIL (a busy server, and "
+                 "time for a test to look at the dialogue while it waits)",
+        "mail_delay": 6,
+    },
     "clock-skewed": {
         "about": "a banner stating the server's date, years before this computer's clock "
                  "(serve an expired certificate with it: client.clock-wrong)",
@@ -353,6 +358,7 @@ class Session:
                 if sc["need_tls"] and not self.tls:
                     self.send(sc["need_tls"])
                 else:
+                    time.sleep(sc.get("mail_delay", 0))
                     self.reply(sc["mail"])
             elif verb == "RCPT":
                 start, end = arg.find("<"), arg.find(">")
