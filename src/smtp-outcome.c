@@ -33,6 +33,8 @@ const char *const smtp_outcome_names[] = {
 	"smtp-inspection",
 	"tls-interception",
 	"smtp-intercepted",
+	"plaintext-login-refused",	/* no encryption offered: sendfix kept the password
+					   back, pending the user's consent */
 	"server-refused",	/* a refusal the table names no outcome for: quoted */
 	"no-greeting",		/* connected, but the server never spoke */
 	"failed",		/* anything else: the words say what */
@@ -429,8 +431,9 @@ smtp_outcome_judge(const struct smtp_check_config *cfg, const struct smtp_check_
 			smtp_outcome_set(o, "failed", "the server offers no way to log in with a "
 			    "password on port %d", cfg->port);
 		else
-			smtp_outcome_set(o, "failed", "the server offers no encryption, and "
-			    "sendfix does not send a password unencrypted");
+			smtp_outcome_set(o, "plaintext-login-refused", "the server on port %d "
+			    "offers no encryption, so sendfix kept the password back rather "
+			    "than send it readable to anyone on the way", cfg->port);
 		return;
 	case SMTP_FAIL_GREETING_REJECTED:
 	case SMTP_FAIL_EHLO_REJECTED:

@@ -108,4 +108,21 @@ check wrongname --answer smtp.port=465 --answer smtp.security=tls \
 status_is 1
 json_is "$r" '.causes[0].id' tls.certificate-invalid
 
-pass "Postfix: healthy 587 and 465 exit 0; wrong password, no STARTTLS, TLS mismatch both ways, no login, expired and wrong-name certificates diagnosed; no password in any report"
+# 10. A server without encryption: no password goes out without the user's consent; with
+# it (asked once, here pre-answered), the login is tested.
+lab_postfix_stop
+lab_postfix --no-starttls
+check plainnoconsent --answer smtp.port=587 --answer smtp.security=none \
+    --answer smtp.user="$LAB_PF_USER" --answer smtp.password-file="$good"
+status_is 3
+json_is "$r" '.path[-1]' no-encryption
+jq -r '.probes[] | select(.name == "smtp") | .transcript[]' "$r" | grep -q '^C: AUTH' &&
+	fail "a password was sent unencrypted without consent"
+check plainconsent --answer smtp.port=587 --answer smtp.security=none \
+    --answer smtp.user="$LAB_PF_USER" --answer smtp.password-file="$good" \
+    --answer smtp.allow-plaintext=yes
+status_is 0
+json_is "$r" '.path[-1]' server-works
+json_is "$r" '.probes[] | select(.name == "smtp") | .facts.login' accepted
+
+pass "Postfix: healthy 587 and 465 exit 0; wrong password, no STARTTLS, TLS mismatch both ways, no login, expired and wrong-name certificates diagnosed; no unencrypted login without consent; no password in any report"
