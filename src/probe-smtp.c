@@ -100,6 +100,7 @@ probe_smtp_facts(struct probe_result *r, const struct smtp_check_config *cfg,
 	probe_result_fact(r, "reply", "%s", o->reply != NULL ? o->reply :
 	    "(the server gave no reply)");
 	probe_result_fact(r, "step", "%s", smtp_phase_name(s->phase));
+	probe_result_fact(r, "step-words", "%s", smtp_phase_words(s->phase));
 	probe_result_fact(r, "failure", "%s", smtp_failure_name(s->failure));
 	if (s->greeting.code != 0 && s->greeting.lines.n > 0)
 		probe_result_fact(r, "greeting", "%d %s", s->greeting.code,

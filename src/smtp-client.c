@@ -140,6 +140,14 @@ smtp_phase_name(enum smtp_phase p)
 }
 
 const char *
+smtp_phase_words(enum smtp_phase p)
+{
+	if ((unsigned int)p >= SMTP_PHASE_COUNT)
+		fatalx("%s: phase %d", __func__, (int)p);
+	return (smtp_client_phases[p].words);
+}
+
+const char *
 smtp_failure_name(enum smtp_failure f)
 {
 	if ((unsigned int)f >= SMTP_FAILURE_COUNT)
@@ -976,7 +984,11 @@ smtp_client_run(struct transport *t, const struct smtp_client_config *cfg,
 			    smtp_phase_name(c.phase));
 			break;
 		}
-		if (cfg->progress != NULL && c.phase != SMTP_PHASE_INIT)
+		/* A step that will not happen (no login asked for) is not announced. */
+		if (cfg->progress != NULL && c.phase != SMTP_PHASE_INIT &&
+		    !(c.phase == SMTP_PHASE_AUTH && cfg->user == NULL) &&
+		    !(c.phase == SMTP_PHASE_MAIL && cfg->mail_from == NULL) &&
+		    !(c.phase == SMTP_PHASE_RCPT && cfg->rcpt_to == NULL))
 			cfg->progress(cfg->progress_arg, smtp_client_phases[c.phase].words);
 		next = smtp_client_phases[c.phase].step(&c);
 		if (next >= SMTP_PHASE_COUNT)

@@ -37,6 +37,7 @@ enum smtp_phase {
 	SMTP_PHASE_COUNT
 };
 const char	*smtp_phase_name(enum smtp_phase);	/* "greeting", "ehlo-tls", ... */
+const char	*smtp_phase_words(enum smtp_phase);	/* "checking the sender address" */
 
 /*
  * Why the dialogue stopped short. These are findings, not errors: the caller (a probe)

@@ -452,17 +452,17 @@ smtp_outcome_judge(const struct smtp_check_config *cfg, const struct smtp_check_
 		    strcmp(outcome, "starttls-required") == 0))
 			outcome = NULL;
 		if (outcome != NULL) {
-			smtp_outcome_set(o, outcome, "the server refused at the step \"%s\"",
-			    smtp_phase_name(s->phase));
+			smtp_outcome_set(o, outcome, "the server refused while sendfix was %s",
+			    smtp_phase_words(s->phase));
 			return;
 		}
 		if (other_cause != NULL)
-			smtp_outcome_set(o, "server-refused", "the server refused at the step "
-			    "\"%s\"; its words point to: %s (%s)", smtp_phase_name(s->phase),
+			smtp_outcome_set(o, "server-refused", "the server refused while sendfix "
+			    "was %s; its words point to: %s (%s)", smtp_phase_words(s->phase),
 			    other_cause->title, other_cause->id);
 		else
-			smtp_outcome_set(o, "server-refused", "the server refused at the step "
-			    "\"%s\"", smtp_phase_name(s->phase));
+			smtp_outcome_set(o, "server-refused", "the server refused while sendfix "
+			    "was %s", smtp_phase_words(s->phase));
 		return;
 	default:
 		smtp_outcome_set(o, "failed", "%s", detail);
