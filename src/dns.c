@@ -1,4 +1,4 @@
-/* dns.c: A and AAAA lookups through glibc libresolv, with the failure kinds told apart. */
+/* dns.c: A, AAAA, MX, TXT, SRV, PTR and CNAME lookups through libresolv, failures told apart. */
 #include "config.h"
 
 #include <sys/types.h>
@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <resolv.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -40,11 +41,12 @@ struct dns_query {
 	const struct sockaddr_storage	*server;	/* NULL: the servers of resolv.conf */
 	int				 seconds;
 	const char			*name;
-	int				 type;		/* ns_t_a or ns_t_aaaa */
+	int				 type;		/* ns_t_a/aaaa; any with rec */
 
 	enum dns_status			 status;	/* out */
-	struct sockaddr_storage		*addrs;		/* out */
-	size_t				 naddrs;	/* out */
+	struct sockaddr_storage		*addrs;		/* out, without rec */
+	size_t				 naddrs;	/* out, without rec */
+	struct dns_records		*rec;		/* out: dns_lookup's, or NULL */
 };
 
 static int	 dns_resolver_parse(const char *, struct sockaddr_storage *, char **);
@@ -66,6 +68,22 @@ static size_t	 dns_walk_addrs(const unsigned char *, size_t, int,
 static int	 dns_wire_equal(const unsigned char *, const unsigned char *);
 static int	 dns_add_addr(int, const unsigned char *, size_t,
 		     struct sockaddr_storage **, size_t *);
+static int	 dns_seconds(const struct dns_config *);
+static size_t	 dns_query_parse(struct dns_query *, const unsigned char *, size_t);
+static void	 dns_query_tcp_records(struct dns_query *, const unsigned char *, size_t,
+		     enum dns_status);
+static int	 dns_type_supported(int);
+static int	 dns_record_add(const unsigned char *, const unsigned char *, unsigned int,
+		     int, const char *, unsigned long, const unsigned char *, size_t,
+		     struct dns_records *);
+static const char *dns_record_data(const unsigned char *, const unsigned char *, int,
+		     const unsigned char *, size_t, struct dns_rr *);
+static const char *dns_record_name(const unsigned char *, const unsigned char *,
+		     const unsigned char *, const unsigned char *, char **);
+static size_t	 dns_walk_records(const unsigned char *, size_t, int, struct dns_records *);
+static void	 dns_rr_clear(struct dns_rr *);
+static void	*dns_lookup_thread(void *);
+static int	 dns_lookup_check(const char *, int, char **);
 
 static const char *const dns_status_names[] = {
 	[DNS_OK] = "ok",
@@ -75,6 +93,7 @@ static const char *const dns_status_names[] = {
 	[DNS_REFUSED] = "refused",
 	[DNS_TIMEOUT] = "timeout",
 	[DNS_ERROR] = "error",
+	[DNS_TRUNCATED] = "truncated",
 };
 _Static_assert(sizeof dns_status_names / sizeof dns_status_names[0] == DNS_STATUS_COUNT,
     "dns_status_names does not match enum dns_status");
@@ -87,15 +106,17 @@ static const char *const dns_status_wordlist[] = {
 	[DNS_REFUSED] = "the DNS server refused to answer",
 	[DNS_TIMEOUT] = "the DNS server did not answer in time",
 	[DNS_ERROR] = "the DNS server could not be asked",
+	[DNS_TRUNCATED] = "the answer was too big for UDP and asking again over TCP failed",
 };
 _Static_assert(sizeof dns_status_wordlist / sizeof dns_status_wordlist[0] == DNS_STATUS_COUNT,
     "dns_status_wordlist does not match enum dns_status");
 
 /* dns.h: "NXDOMAIN beats NODATA beats failures"; among failures, an answer beats none. */
 static const int dns_status_ranks[] = {
-	[DNS_OK] = 6,
-	[DNS_NXDOMAIN] = 5,
-	[DNS_NODATA] = 4,
+	[DNS_OK] = 7,
+	[DNS_NXDOMAIN] = 6,
+	[DNS_NODATA] = 5,
+	[DNS_TRUNCATED] = 4,
 	[DNS_SERVFAIL] = 3,
 	[DNS_REFUSED] = 2,
 	[DNS_TIMEOUT] = 1,
@@ -124,6 +145,12 @@ static int
 dns_status_rank(enum dns_status status)
 {
 	return (dns_status_ranks[status]);
+}
+
+int
+dns_status_answered(enum dns_status status)
+{
+	return (status == DNS_OK || status == DNS_NXDOMAIN || status == DNS_NODATA);
 }
 
 enum dns_status
@@ -201,6 +228,19 @@ dns_resolver_check(const char *resolver, char **cause)
 		return (-1);
 	}
 	return (dns_resolver_parse(resolver, &ss, cause));
+}
+
+int
+dns_resolver_family(const char *resolver)
+{
+	struct sockaddr_storage	 ss;
+	char			*cause = NULL;
+
+	if (resolver == NULL || dns_resolver_parse(resolver, &ss, &cause) != 0) {
+		free(cause);
+		return (AF_UNSPEC);
+	}
+	return (ss.ss_family);
 }
 
 /* RFC 1035 2.3.4: labels up to 63 bytes, names up to 255 in wire form; no empty label. */
@@ -469,6 +509,8 @@ dns_query_run(struct dns_query *q)
 	q->status = DNS_ERROR;
 	q->addrs = NULL;
 	q->naddrs = 0;
+	if (q->rec != NULL)
+		dns_records_free(q->rec);
 
 	memset(&st, 0, sizeof st);
 	if (res_ninit(&st) == -1)
@@ -498,16 +540,15 @@ dns_query_run(struct dns_query *q)
 	    &status) == 0 && (buf[2] & 0x02) != 0) {
 		/* TC (RFC 1035 4.1.1, RFC 7766 5): keep any whole records, then use TCP. */
 		if (n >= 0)
-			dns_parse_addrs(buf, (size_t)n, q->type, &q->addrs, &q->naddrs);
+			dns_query_parse(q, buf, (size_t)n);
 		if (q->server != NULL)
 			server = *q->server;
 		else
 			dns_first_server(&st, &server);
 		dns_query_tcp(q, &st, &server);
 	} else if (n >= 0) {
-		dns_parse_addrs(buf, (size_t)n, q->type, &q->addrs, &q->naddrs);
 		/* NOERROR with answers but none of this type (a CNAME alone): NODATA. */
-		q->status = q->naddrs > 0 ? DNS_OK : DNS_NODATA;
+		q->status = dns_query_parse(q, buf, (size_t)n) > 0 ? DNS_OK : DNS_NODATA;
 	} else if (dns_reply_status(buf, DNS_BUFSIZE, q->name, q->type, &status) == 0)
 		q->status = status;
 	else if (st.res_h_errno == TRY_AGAIN && err != ECONNREFUSED)
@@ -664,15 +705,37 @@ dns_query_tcp(struct dns_query *q, struct __res_state *st, const struct sockaddr
 	int			 qlen, n;
 	enum dns_status		 status;
 
+	int			 err;
+
 	qlen = res_nmkquery(st, ns_o_query, q->name, ns_c_in, q->type, NULL, 0, NULL, query,
 	    sizeof query);
 	if (qlen <= 0) {
-		q->status = q->naddrs > 0 ? DNS_OK : DNS_ERROR;
+		if (q->rec != NULL) {
+			q->status = DNS_TRUNCATED;
+			strlist_add(&q->rec->notes, "the answer was cut short (TC) and the "
+			    "question could not be made again for TCP");
+		} else
+			q->status = q->naddrs > 0 ? DNS_OK : DNS_ERROR;
 		return;
 	}
 	ans = xcalloc(1, DNS_BUFSIZE);
 	n = dns_tcp_exchange(ss, query, (size_t)qlen, ans, DNS_BUFSIZE, q->seconds * 1000);
+	err = errno;
 	if (n >= HFIXEDSZ && memcmp(ans, query, 2) == 0 &&
+	    dns_reply_status(ans, (size_t)n, q->name, q->type, &status) == 0 &&
+	    q->rec != NULL)
+		dns_query_tcp_records(q, ans, (size_t)n, status);
+	else if (q->rec != NULL) {
+		/* Row 60: "no record" is not "DNS broken"; say what stopped the retry. */
+		q->status = DNS_TRUNCATED;
+		if (n == -1)
+			strlist_addf(&q->rec->notes, "the answer was cut short (TC) and asking "
+			    "again over TCP failed: %s", net_status_words(
+			    net_status_from_errno(err)));
+		else
+			strlist_add(&q->rec->notes, "the answer was cut short (TC) and the TCP "
+			    "answer did not match the question");
+	} else if (n >= HFIXEDSZ && memcmp(ans, query, 2) == 0 &&
 	    dns_reply_status(ans, (size_t)n, q->name, q->type, &status) == 0) {
 		if ((ans[3] & 0x0f) == ns_r_noerror)
 			dns_parse_addrs(ans, (size_t)n, q->type, &addrs, &naddrs);
@@ -687,11 +750,45 @@ dns_query_tcp(struct dns_query *q, struct __res_state *st, const struct sockaddr
 		}
 	} else if (q->naddrs > 0)
 		q->status = DNS_OK;
-	else if (n == -1 && errno == ETIMEDOUT)
+	else if (n == -1 && err == ETIMEDOUT)
 		q->status = DNS_TIMEOUT;
 	else
 		q->status = DNS_ERROR;
 	free(ans);
+}
+
+/* TCP brought a reply to the question: it replaces whatever the cut UDP answer held. */
+static void
+dns_query_tcp_records(struct dns_query *q, const unsigned char *ans, size_t len,
+    enum dns_status status)
+{
+	dns_records_free(q->rec);
+	if ((ans[3] & 0x0f) == ns_r_noerror)
+		dns_parse_records(ans, len, q->type, q->rec);
+	q->status = q->rec->n > 0 ? DNS_OK : status;
+	strlist_add(&q->rec->notes, "the answer was cut short over UDP (TC); asked again "
+	    "over TCP");
+}
+
+/* Parses a reply into q: addresses, or records for dns_lookup. How many were found. */
+static size_t
+dns_query_parse(struct dns_query *q, const unsigned char *msg, size_t len)
+{
+	if (q->rec != NULL)
+		return (dns_parse_records(msg, len, q->type, q->rec));
+	return (dns_parse_addrs(msg, len, q->type, &q->addrs, &q->naddrs));
+}
+
+/* --timeout in whole seconds for glibc's retrans, at least 1. */
+static int
+dns_seconds(const struct dns_config *cfg)
+{
+	int	 seconds;
+
+	seconds = cfg->timeout_ms <= 0 ? 1 : (cfg->timeout_ms + 999) / 1000;
+	if (seconds > DNS_MAX_SECONDS)
+		seconds = DNS_MAX_SECONDS;
+	return (seconds);
 }
 
 static void *
@@ -741,9 +838,7 @@ dns_resolve_host(const struct dns_config *cfg, const char *name, struct dns_host
 	if (cfg->resolver != NULL && dns_resolver_parse(cfg->resolver, &server, cause) != 0)
 		return (-1);
 
-	seconds = cfg->timeout_ms <= 0 ? 1 : (cfg->timeout_ms + 999) / 1000;
-	if (seconds > DNS_MAX_SECONDS)
-		seconds = DNS_MAX_SECONDS;
+	seconds = dns_seconds(cfg);
 	memset(&qa, 0, sizeof qa);
 	qa.server = cfg->resolver != NULL ? &server : NULL;
 	qa.seconds = seconds;
@@ -842,4 +937,441 @@ dns_host_free(struct dns_host *h)
 	free(h->addrs);
 	h->addrs = NULL;
 	h->naddrs = 0;
+}
+
+/* ---- records of any type ----------------------------------------------------------- */
+
+static const struct {
+	int		 type;
+	const char	*name;
+} dns_types[] = {
+	{ ns_t_a, "a" },
+	{ ns_t_aaaa, "aaaa" },
+	{ ns_t_mx, "mx" },
+	{ ns_t_txt, "txt" },
+	{ ns_t_srv, "srv" },
+	{ ns_t_ptr, "ptr" },
+	{ ns_t_cname, "cname" },
+};
+
+static int
+dns_type_supported(int type)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof dns_types / sizeof dns_types[0]; i++) {
+		if (dns_types[i].type == type)
+			return (1);
+	}
+	return (0);
+}
+
+const char *
+dns_type_name(int type)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof dns_types / sizeof dns_types[0]; i++) {
+		if (dns_types[i].type == type)
+			return (dns_types[i].name);
+	}
+	return ("other");
+}
+
+static void
+dns_rr_clear(struct dns_rr *rr)
+{
+	free(rr->owner);
+	free(rr->target);
+	free(rr->text);
+	memset(rr, 0, sizeof *rr);
+}
+
+void
+dns_records_free(struct dns_records *out)
+{
+	size_t	 i;
+
+	if (out == NULL)
+		return;
+	for (i = 0; i < out->n; i++)
+		dns_rr_clear(&out->rr[i]);
+	free(out->rr);
+	out->rr = NULL;
+	out->n = 0;
+	strlist_free(&out->notes);
+}
+
+/*
+ * A domain name inside record data, from p up to end. NULL with *out set, or why not.
+ * dn_expand() bounds every read by eom and refuses pointer loops (glibc ns_name_unpack
+ * counts the bytes it has followed), so hostile data cannot hang it or read past the
+ * message; the name must then end exactly where the data does (RFC 1035 3.3: the
+ * rdlength covers the whole name, with any pointer).
+ */
+static const char *
+dns_record_name(const unsigned char *msg, const unsigned char *eom, const unsigned char *p,
+    const unsigned char *end, char **out)
+{
+	char	 name[NS_MAXDNAME];
+	int	 n;
+
+	if (p >= end)
+		return ("there is no room for the name");
+	if ((n = dn_expand(msg, eom, p, name, sizeof name)) < 0)
+		return ("the name does not expand (a bad label, or a compression pointer out "
+		    "of range or in a loop)");
+	if (n > end - p)
+		return ("the name runs past the end of the record's data");
+	if (n < end - p)
+		return ("the record's data goes on after the name");
+	/* dn_expand() writes the root as "": dns.h promises "." (RFC 7505 null MX). */
+	*out = xstrdup(*name == '\0' ? "." : name);
+	return (NULL);
+}
+
+/* Fills rr from the data of one record of the type: NULL, or why it is malformed. */
+static const char *
+dns_record_data(const unsigned char *msg, const unsigned char *eom, int type,
+    const unsigned char *rdata, size_t rdlen, struct dns_rr *rr)
+{
+	const unsigned char	*p, *end = rdata + rdlen;
+	struct sockaddr_storage	*addrs = NULL;
+	size_t			 naddrs = 0, l;
+	char			*text;
+
+	switch (type) {
+	case ns_t_a:
+	case ns_t_aaaa:
+		if (dns_add_addr(type, rdata, rdlen, &addrs, &naddrs) != 0)
+			return (type == ns_t_a ? "an IPv4 address is 4 bytes" :
+			    "an IPv6 address is 16 bytes");
+		rr->addr = addrs[0];
+		free(addrs);
+		return (NULL);
+	case ns_t_mx:
+		/* RFC 1035 3.3.9: PREFERENCE (16 bits), EXCHANGE. */
+		if (rdlen < 3)
+			return ("too short for a preference and a name");
+		rr->preference = ns_get16(rdata);
+		return (dns_record_name(msg, eom, rdata + 2, end, &rr->target));
+	case ns_t_srv:
+		/* RFC 2782: priority, weight, port (16 bits each), target. */
+		if (rdlen < 7)
+			return ("too short for priority, weight, port and a name");
+		rr->priority = ns_get16(rdata);
+		rr->weight = ns_get16(rdata + 2);
+		rr->port = ns_get16(rdata + 4);
+		return (dns_record_name(msg, eom, rdata + 6, end, &rr->target));
+	case ns_t_ptr:
+	case ns_t_cname:
+		return (dns_record_name(msg, eom, rdata, end, &rr->target));
+	case ns_t_txt:
+		/*
+		 * RFC 1035 3.3.14: one or more character-strings, each a length byte and
+		 * that many bytes, filling the data exactly. RFC 7208 3.3: joined without
+		 * anything between them.
+		 */
+		if (rdlen == 0)
+			return ("there is no character-string");
+		text = xmalloc(rdlen + 1);
+		rr->text_len = 0;
+		for (p = rdata; p < end; p += l) {
+			l = *p++;
+			if (l > (size_t)(end - p)) {
+				free(text);
+				rr->text_len = 0;
+				return ("a character-string runs past the end of the record's "
+				    "data");
+			}
+			memcpy(text + rr->text_len, p, l);
+			rr->text_len += l;
+		}
+		text[rr->text_len] = '\0';
+		rr->text = text;
+		return (NULL);
+	}
+	fatalx("%s: type %d", __func__, type);
+}
+
+/*
+ * Appends one record (number idx in the answer section, from 1) when its data is well
+ * formed, else notes why not. 1 when appended, 0 when skipped.
+ */
+static int
+dns_record_add(const unsigned char *msg, const unsigned char *eom, unsigned int idx,
+    int type, const char *owner, unsigned long ttl, const unsigned char *rdata, size_t rdlen,
+    struct dns_records *out)
+{
+	struct dns_rr	 rr;
+	const char	*why;
+
+	memset(&rr, 0, sizeof rr);
+	if ((why = dns_record_data(msg, eom, type, rdata, rdlen, &rr)) != NULL) {
+		dns_rr_clear(&rr);
+		strlist_addf(&out->notes, "answer record %u (%s, %zu bytes of data): %s; "
+		    "skipped", idx, dns_type_name(type), rdlen, why);
+		return (0);
+	}
+	rr.type = type;
+	rr.ttl = ttl;
+	rr.owner = xstrdup(*owner == '\0' ? "." : owner);
+	out->rr = xreallocarray(out->rr, out->n + 1, sizeof *out->rr);
+	out->rr[out->n++] = rr;
+	return (1);
+}
+
+/*
+ * As dns_walk_addrs: the fallback when ns_initparse() refuses the message. Owner names are
+ * skipped with dn_skipname() (which never follows pointers) to find the next record, and
+ * expanded separately, so one bad owner costs one record.
+ */
+static size_t
+dns_walk_records(const unsigned char *msg, size_t len, int type, struct dns_records *out)
+{
+	const unsigned char	*p = msg + HFIXEDSZ, *eom = msg + len;
+	unsigned int		 qd, an, i, rtype, rclass, rdlen;
+	unsigned long		 ttl;
+	size_t			 found = 0;
+	char			 owner[NS_MAXDNAME];
+	int			 n, expanded;
+
+	qd = ns_get16(msg + 4);
+	an = ns_get16(msg + 6);
+	for (i = 0; i < qd; i++) {
+		if ((n = dn_skipname(p, eom)) < 0 || eom - p - n < 4) {
+			strlist_add(&out->notes, "the answer's question section is cut short "
+			    "or malformed; nothing could be read");
+			return (0);
+		}
+		p += n + 4;
+	}
+	for (i = 0; i < an; i++) {
+		expanded = dn_expand(msg, eom, p, owner, sizeof owner) >= 0;
+		if ((n = dn_skipname(p, eom)) < 0)
+			break;
+		p += n;
+		if (eom - p < NS_RRFIXEDSZ)
+			break;
+		rtype = ns_get16(p);
+		rclass = ns_get16(p + 2);
+		ttl = ns_get32(p + 4);
+		rdlen = ns_get16(p + 8);
+		p += NS_RRFIXEDSZ;
+		if (rdlen > (size_t)(eom - p))
+			break;
+		if (rtype == (unsigned)type && rclass == ns_c_in) {
+			if (out->n >= DNS_MAX_RECORDS) {
+				strlist_addf(&out->notes, "more than %d records; the rest were "
+				    "not kept", DNS_MAX_RECORDS);
+				return (found);
+			}
+			if (!expanded)
+				strlist_addf(&out->notes, "answer record %u: its owner name "
+				    "does not expand (a compression pointer out of range or in "
+				    "a loop); skipped", i + 1);
+			else
+				found += (size_t)dns_record_add(msg, eom, i + 1, type, owner,
+				    ttl, p, rdlen, out);
+		}
+		p += rdlen;
+	}
+	if (i < an)
+		strlist_addf(&out->notes, "the answer announces %u records but breaks off "
+		    "at record %u (cut short, or a length that lies); the records before "
+		    "it were kept", an, i + 1);
+	return (found);
+}
+
+size_t
+dns_parse_records(const unsigned char *msg, size_t len, int type, struct dns_records *out)
+{
+	ns_msg		 handle;
+	ns_rr		 rr;
+	size_t		 found = 0;
+	int		 i, count;
+
+	if (!dns_type_supported(type))
+		fatalx("%s: type %d", __func__, type);
+	if (len < HFIXEDSZ) {
+		strlist_addf(&out->notes, "the answer is %zu bytes, shorter than a DNS "
+		    "header", len);
+		return (0);
+	}
+	/* Hostile case 29: res_nquery() can return more than the buffer it was given. */
+	if (len > DNS_BUFSIZE)
+		len = DNS_BUFSIZE;
+	if (ns_initparse(msg, (int)len, &handle) == -1)
+		return (dns_walk_records(msg, len, type, out));
+
+	count = ns_msg_count(handle, ns_s_an);
+	for (i = 0; i < count; i++) {
+		/* As in dns_parse_addrs: a bad owner name fails this record alone. */
+		if (ns_parserr(&handle, ns_s_an, i, &rr) == -1) {
+			strlist_addf(&out->notes, "answer record %d: its owner name does not "
+			    "expand (a compression pointer out of range or in a loop); "
+			    "skipped", i + 1);
+			continue;
+		}
+		if ((int)ns_rr_type(rr) != type || ns_rr_class(rr) != ns_c_in)
+			continue;	/* the CNAME chain in front, RRSIGs... */
+		if (out->n >= DNS_MAX_RECORDS) {
+			strlist_addf(&out->notes, "more than %d records; the rest were not kept",
+			    DNS_MAX_RECORDS);
+			break;
+		}
+		found += (size_t)dns_record_add(msg, msg + len, (unsigned)i + 1, type,
+		    ns_rr_name(rr), (unsigned long)ns_rr_ttl(rr), ns_rr_rdata(rr),
+		    ns_rr_rdlen(rr), out);
+	}
+	return (found);
+}
+
+/* RFC 1035 2.3.4 and 3.1: a name the wire form can carry. */
+static int
+dns_lookup_check(const char *name, int type, char **cause)
+{
+	char	*safe;
+
+	if (!dns_type_supported(type)) {
+		xasprintf(cause, "DNS record type %d is not one sendfix asks for", type);
+		return (-1);
+	}
+	if (name == NULL || *name == '\0') {
+		xasprintf(cause, "no name given");
+		return (-1);
+	}
+	if (strlen(name) > NS_MAXDNAME) {
+		safe = sanitize_text(name, 64);
+		xasprintf(cause, "\"%s...\" is too long for a DNS name", safe);
+		free(safe);
+		return (-1);
+	}
+	return (dns_name_check(name, cause));
+}
+
+int
+dns_lookup(const struct dns_config *cfg, const char *name, int type,
+    struct dns_records *out, char **cause)
+{
+	struct sockaddr_storage	 server;
+	struct dns_query	 q;
+	long long		 start;
+
+	memset(out, 0, sizeof *out);
+	out->status = DNS_ERROR;
+	start = mono_ms();
+	if (dns_lookup_check(name, type, cause) != 0)
+		return (-1);
+	if (cfg->resolver != NULL && dns_resolver_parse(cfg->resolver, &server, cause) != 0)
+		return (-1);
+
+	memset(&q, 0, sizeof q);
+	q.server = cfg->resolver != NULL ? &server : NULL;
+	q.seconds = dns_seconds(cfg);
+	q.name = name;
+	q.type = type;
+	q.rec = out;
+	dns_query_run(&q);
+	out->status = q.status;
+	out->elapsed_ms = mono_ms() - start;
+	return (0);
+}
+
+struct dns_lookup_job {
+	const struct dns_config		*cfg;
+	const struct dns_question	*q;
+	struct dns_records		*out;
+	int				*rc;
+	char				*cause;
+};
+
+static void *
+dns_lookup_thread(void *arg)
+{
+	struct dns_lookup_job	*job = arg;
+	struct dns_config	 cfg = *job->cfg;
+
+	if (job->q->resolver != NULL)
+		cfg.resolver = job->q->resolver;
+	*job->rc = dns_lookup(&cfg, job->q->name, job->q->type, job->out, &job->cause);
+	return (NULL);
+}
+
+void
+dns_lookup_many(const struct dns_config *cfg, const struct dns_question *q, size_t n,
+    struct dns_records *out, int *rc, char **causes)
+{
+	struct dns_lookup_job	*jobs;
+	pthread_t		*threads;
+	int			*started;
+	size_t			 i;
+
+	if (n == 0)
+		return;
+	jobs = xcalloc(n, sizeof *jobs);
+	threads = xcalloc(n, sizeof *threads);
+	started = xcalloc(n, sizeof *started);
+	for (i = 0; i < n; i++) {
+		jobs[i].cfg = cfg;
+		jobs[i].q = &q[i];
+		jobs[i].out = &out[i];
+		jobs[i].rc = &rc[i];
+		started[i] = pthread_create(&threads[i], NULL, dns_lookup_thread, &jobs[i]) == 0;
+	}
+	/* As in dns_resolve_many: what could not get a thread runs here. */
+	for (i = 0; i < n; i++) {
+		if (!started[i])
+			dns_lookup_thread(&jobs[i]);
+	}
+	for (i = 0; i < n; i++) {
+		if (started[i])
+			pthread_join(threads[i], NULL);
+		if (causes != NULL)
+			causes[i] = jobs[i].cause;
+		else
+			free(jobs[i].cause);
+	}
+	free(started);
+	free(threads);
+	free(jobs);
+}
+
+int
+dns_reverse_name(const struct sockaddr_storage *ss, const char *zone, char *buf, size_t len)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*b;
+	char			 labels[64 + 1], *p = labels;
+	int			 i, r;
+
+	if (len == 0)
+		return (-1);
+	*buf = '\0';
+	if (ss->ss_family == AF_INET) {
+		b = (const unsigned char *)&((const struct sockaddr_in *)ss)->sin_addr;
+		r = snprintf(labels, sizeof labels, "%u.%u.%u.%u", b[3], b[2], b[1], b[0]);
+		if (r < 0 || (size_t)r >= sizeof labels)
+			return (-1);
+		if (zone == NULL)
+			zone = "in-addr.arpa";
+	} else if (ss->ss_family == AF_INET6) {
+		/* RFC 3596 2.5: nibbles, lowest first, each its own label. */
+		b = ((const struct sockaddr_in6 *)ss)->sin6_addr.s6_addr;
+		for (i = 15; i >= 0; i--) {
+			*p++ = hex[b[i] & 0x0f];
+			*p++ = '.';
+			*p++ = hex[b[i] >> 4];
+			*p++ = i > 0 ? '.' : '\0';
+		}
+		if (zone == NULL)
+			zone = "ip6.arpa";
+	} else
+		return (-1);
+	r = snprintf(buf, len, "%s.%s", labels, zone);
+	if (r < 0 || (size_t)r >= len) {
+		*buf = '\0';
+		return (-1);
+	}
+	return (0);
 }
