@@ -362,6 +362,9 @@ main_run(const struct options *opts, const struct tree *tree, struct answers *an
 	env.timeout_ms = opts->timeout_s * 1000;
 	env.resolver = opts->resolver;
 	env.cafile = opts->cafile;
+	env.send_test_to = opts->send_test_to;
+	env.myip_resolver = opts->myip_resolver;
+	env.myip_name = opts->myip_name;
 	env.refhosts = refhosts;
 	env.nrefhosts = nrefhosts;
 

@@ -9,6 +9,7 @@
 
 #include "dns.h"
 #include "options.h"
+#include "test-message.h"
 
 enum {
 	OPT_PLAIN = 256,
@@ -20,8 +21,11 @@ enum {
 	OPT_FORMAT,
 	OPT_RESOLVER,
 	OPT_CAFILE,
+	OPT_MYIP_RESOLVER,
+	OPT_MYIP_NAME,
 	OPT_TIMEOUT,
 	OPT_REFERENCE_HOST,
+	OPT_SEND_TEST_TO,
 	OPT_HELP_ANSWERS,
 	OPT_HELP_PROBES,
 	OPT_VERSION,
@@ -38,8 +42,11 @@ static const struct option options_long[] = {
 	{ "format",		required_argument,	NULL,	OPT_FORMAT },
 	{ "resolver",		required_argument,	NULL,	OPT_RESOLVER },
 	{ "cafile",		required_argument,	NULL,	OPT_CAFILE },
+	{ "myip-resolver",	required_argument,	NULL,	OPT_MYIP_RESOLVER },
+	{ "myip-name",		required_argument,	NULL,	OPT_MYIP_NAME },
 	{ "timeout",		required_argument,	NULL,	OPT_TIMEOUT },
 	{ "reference-host",	required_argument,	NULL,	OPT_REFERENCE_HOST },
+	{ "send-test-to",	required_argument,	NULL,	OPT_SEND_TEST_TO },
 	{ "help-answers",	no_argument,		NULL,	OPT_HELP_ANSWERS },
 	{ "help-probes",	no_argument,		NULL,	OPT_HELP_PROBES },
 	{ "verbose",		no_argument,		NULL,	OPT_VERBOSE },
@@ -71,9 +78,16 @@ options_usage(FILE *f)
 "      --format text|json    report format (default text)\n"
 "      --resolver ADDR[:PORT]  send every DNS query to this server\n"
 "      --cafile FILE         extra trusted CA certificates (PEM)\n"
+"      --myip-resolver ADDR[:PORT]\n"
+"                            ask this server for this network's public address\n"
+"                            (replaces the built-in OpenDNS servers)\n"
+"      --myip-name NAME      the name it answers with the asker's address\n"
+"                            (default myip.opendns.com)\n"
 "      --timeout SECONDS     limit for each network step (default 10)\n"
 "      --reference-host HOST a mail server used for comparison (repeatable;\n"
 "                            replaces the built-in list)\n"
+"      --send-test-to ADDR   after a good login, send one real test message to\n"
+"                            ADDR (asked again first, except with --batch)\n"
 "      --tree FILE           use this decision tree instead of the built-in one\n"
 "      --verbose             batch mode: report each probe on standard error\n"
 "      --version             print the version and exit\n"
@@ -166,6 +180,18 @@ options_parse(int argc, char **argv, struct options *opts, char **cause)
 		case OPT_CAFILE:
 			opts->cafile = optarg;
 			break;
+		case OPT_MYIP_RESOLVER:
+			if (dns_resolver_check(optarg, cause) != 0)
+				return (-1);
+			opts->myip_resolver = optarg;
+			break;
+		case OPT_MYIP_NAME:
+			if (*optarg == '\0') {
+				xasprintf(cause, "--myip-name needs a DNS name");
+				return (-1);
+			}
+			opts->myip_name = optarg;
+			break;
 		case OPT_TIMEOUT:
 			n = strtol(optarg, &end, 10);
 			if (*optarg < '0' || *optarg > '9' || *end != '\0' || n < 1 || n > 600) {
@@ -177,6 +203,15 @@ options_parse(int argc, char **argv, struct options *opts, char **cause)
 			break;
 		case OPT_REFERENCE_HOST:
 			strlist_add(&opts->refhosts, optarg);
+			break;
+		case OPT_SEND_TEST_TO:
+			if (!test_message_address_ok(optarg)) {
+				xasprintf(cause, "--send-test-to needs one address like "
+				    "friend@example.net (one @, a dot in the domain, no spaces "
+				    "or control characters)");
+				return (-1);
+			}
+			opts->send_test_to = optarg;
 			break;
 		case OPT_VERBOSE:
 			opts->verbose = 1;

@@ -27,9 +27,13 @@ struct options {
 	const char		*format;	/* --format text|json */
 	const char		*resolver;	/* --resolver ADDR[:PORT] */
 	const char		*cafile;	/* --cafile FILE */
+	const char		*myip_resolver;	/* --myip-resolver ADDR[:PORT] */
+	const char		*myip_name;	/* --myip-name NAME */
 	int			 timeout_s;	/* --timeout SECONDS */
 	struct strlist		 refhosts;	/* --reference-host HOST, repeatable */
 	int			 verbose;	/* --verbose: batch progress on stderr */
+	const char		*send_test_to;	/* --send-test-to ADDR: a real test message,
+						   checked by test_message_address_ok */
 };
 
 /*

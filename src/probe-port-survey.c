@@ -58,10 +58,17 @@ static const char *const probe_port_survey_outcomes[] = {
 	"blocked",
 	"server-unreachable",
 	"no-network",
+	/*
+	 * Not a port verdict of its own: port 25 filtered or blocked towards every host while
+	 * the server's submission ports work is the ISP's policy against spam, not a fault.
+	 */
+	"isp-blocks-25",
 	NULL
 };
 _Static_assert(sizeof probe_port_survey_outcomes / sizeof probe_port_survey_outcomes[0] ==
-    PORT_VERDICT_COUNT + 1, "probe_port_survey_outcomes does not match enum port_verdict");
+    PORT_VERDICT_COUNT + 2, "probe_port_survey_outcomes does not match enum port_verdict");
+/* Trees written before isp-blocks-25 existed follow "filtered" or "blocked" instead. */
+static const char *const probe_port_survey_optional[] = { "isp-blocks-25", NULL };
 
 const struct probe probe_port_survey = {
 	.name = "port-survey",
@@ -69,6 +76,7 @@ const struct probe probe_port_survey = {
 	    "hosts on the same port, all at once, to tell a closed port from a blocked one",
 	.params = probe_port_survey_params,
 	.outcomes = probe_port_survey_outcomes,
+	.optional = probe_port_survey_optional,
 	.run = probe_port_survey_run
 };
 
@@ -418,6 +426,13 @@ probe_port_survey_run(const struct probe_env *env, const struct probe_param *par
 	}
 	verdict = port_verdict_classify(best[0], other_open, ref_tested, ref_best);
 	r->outcome = port_verdict_name(verdict);
+	if (port == 25 && ref_tested && (verdict == PORT_FILTERED || verdict == PORT_BLOCKED)) {
+		for (j = 1; j < nports; j++)
+			if ((ports[j] == 587 || ports[j] == 465) && best[j] == NET_CONNECTED) {
+				r->fallback = r->outcome;
+				r->outcome = "isp-blocks-25";
+			}
+	}
 	xasprintf(&r->target, "%s port %d", host, port);
 
 	qsort(open, nopen, sizeof *open, survey_intcmp);

@@ -1,14 +1,18 @@
 /* probe-smtp.c: the "smtp" probe: talk to the outgoing server as a mail program would. */
 #include "config.h"
 
+#include <sys/random.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "interceptor.h"
 #include "probe.h"
 #include "smtp-outcome.h"
+#include "test-message.h"
 
 static const struct probe_param_spec probe_smtp_params[] = {
 	{ "host", 1, "the outgoing server, as the mail program names it" },
@@ -17,13 +21,19 @@ static const struct probe_param_spec probe_smtp_params[] = {
 	{ "addresses", 0, "addresses already found for host (a resolve probe's fact)" },
 	{ "user", 0, "the login name; without it the login is not tested" },
 	{ "password", 0, "the password: only as the whole secret answer, ${smtp.password}" },
-	{ "email", 0, "the user's address: MAIL FROM and RCPT TO it, never DATA" },
+	{ "email", 0, "the user's address: MAIL FROM and RCPT TO it, never DATA (unless "
+	    "--send-test-to)" },
 	{ "allow-plaintext", 0, "yes: the user agreed to log in without encryption" },
 	{ NULL, 0, NULL }
 };
 
 static int	 probe_smtp_run(const struct probe_env *, const struct probe_param *, size_t,
 		     struct probe_result *, char **);
+static int	 probe_smtp_test_message(const struct probe_env *, struct smtp_check_config *,
+		     char **, char **, char **);
+static void	 probe_smtp_test_facts(struct probe_result *, const struct probe_env *,
+		     const struct smtp_check_config *, const struct smtp_check_result *,
+		     const struct smtp_outcome *, const char *);
 
 const struct probe probe_smtp = {
 	.name = "smtp",
@@ -95,6 +105,9 @@ probe_smtp_facts(struct probe_result *r, const struct smtp_check_config *cfg,
 	probe_result_fact(r, "security", "%s", smtp_security_name(cfg->security));
 	probe_result_fact(r, "security-words", "%s", probe_smtp_security_words(cfg->security));
 	probe_result_fact(r, "address", "%s", cr->address);
+	/* The bare address ("2001:db8::10", no brackets), for probes that take one. */
+	probe_result_fact(r, "ip", "%.*s", (int)strcspn(cr->address + (cr->address[0] == '['),
+	    "]"), cr->address + (cr->address[0] == '['));
 	probe_result_fact(r, "helo-name", "%s", cr->helo_name);
 	probe_result_fact(r, "words", "%s", o->words != NULL ? o->words : "");
 	probe_result_fact(r, "reply", "%s", o->reply != NULL ? o->reply :
@@ -156,6 +169,81 @@ probe_smtp_facts(struct probe_result *r, const struct smtp_check_config *cfg,
 	probe_result_evidence(r, "In short: %s.", o->words != NULL ? o->words : "?");
 }
 
+/*
+ * The real message the user asked for (--send-test-to, confirmed): built here, sent by the
+ * client after the envelope's RCPT names its recipient, and only once the login worked.
+ */
+static int
+probe_smtp_test_message(const struct probe_env *env, struct smtp_check_config *cfg,
+    char **message, char **message_id, char **cause)
+{
+	struct test_message_params	 tp;
+	unsigned char			 rnd[16];
+	long long			 seed;
+	size_t				 i;
+
+	if (getrandom(rnd, sizeof rnd, GRND_NONBLOCK) != (ssize_t)sizeof rnd) {
+		/* Only a Message-ID: unique enough from the clock and the process. */
+		seed = mono_ms() ^ ((long long)time(NULL) << 20) ^ (long long)getpid();
+		for (i = 0; i < sizeof rnd; i++)
+			rnd[i] = (unsigned char)(seed >> (8 * (i % 8))) ^ (unsigned char)(i * 37);
+	}
+	memset(&tp, 0, sizeof tp);
+	tp.from = cfg->mail_from;
+	tp.to = env->send_test_to;
+	tp.server = cfg->host;
+	tp.port = cfg->port;
+	tp.date = (long long)time(NULL);
+	tp.random = rnd;
+	tp.nrandom = sizeof rnd;
+	if (test_message_build(&tp, message, message_id, cause) != 0)
+		return (-1);
+	cfg->data_to = env->send_test_to;
+	cfg->data_message = *message;
+	return (0);
+}
+
+/* The "test-message" fact: sent, refused, not sent (asked, but not reached), not asked. */
+static void
+probe_smtp_test_facts(struct probe_result *r, const struct probe_env *env,
+    const struct smtp_check_config *cfg, const struct smtp_check_result *cr,
+    const struct smtp_outcome *o, const char *message_id)
+{
+	const struct smtp_session_result	*s = &cr->session;
+
+	if (env->send_test_to == NULL) {
+		probe_result_fact(r, "test-message", "not asked");
+		return;
+	}
+	probe_result_fact(r, "test-message-to", "%s", env->send_test_to);
+	if (message_id != NULL)
+		probe_result_fact(r, "test-message-id", "%s", message_id);
+	if (cfg->data_to == NULL) {
+		probe_result_fact(r, "test-message", "not sent");
+		probe_result_evidence(r, "No test message was sent: it needs a login to test "
+		    "and the sender's address.");
+		return;
+	}
+	if (s->message_accepted) {
+		probe_result_fact(r, "test-message", "sent");
+		probe_result_fact(r, "test-message-reply", "%s", o->reply != NULL ? o->reply :
+		    "");
+		probe_result_evidence(r, "A test message to %s was accepted: \"%s\".",
+		    env->send_test_to, o->reply != NULL ? o->reply : "250");
+	} else if (s->failure == SMTP_FAIL_DATA_REJECTED ||
+	    (s->phase == SMTP_PHASE_RCPT && s->failure == SMTP_FAIL_RCPT_REJECTED)) {
+		probe_result_fact(r, "test-message", "refused");
+		probe_result_fact(r, "test-message-reply", "%s", o->reply != NULL ? o->reply :
+		    "(the server gave no reply)");
+		probe_result_evidence(r, "The server refused the test message to %s: \"%s\".",
+		    env->send_test_to, o->reply != NULL ? o->reply : "?");
+	} else {
+		probe_result_fact(r, "test-message", "not sent");
+		probe_result_evidence(r, "No test message was sent: the dialogue stopped while "
+		    "sendfix was %s.", smtp_phase_words(s->phase));
+	}
+}
+
 static int
 probe_smtp_run(const struct probe_env *env, const struct probe_param *params, size_t n,
     struct probe_result *r, char **cause)
@@ -165,6 +253,7 @@ probe_smtp_run(const struct probe_env *env, const struct probe_param *params, si
 	struct smtp_outcome_context	 ctx;
 	struct smtp_outcome		 o;
 	const char			*v, *password = NULL;
+	char				*message = NULL, *message_id = NULL;
 	long long			 date;
 	size_t				 i;
 	int				 rc, have_other = 0;
@@ -209,6 +298,10 @@ probe_smtp_run(const struct probe_env *env, const struct probe_param *params, si
 	}
 	v = probe_param_get(params, n, "allow-plaintext");
 	cfg.allow_plaintext_auth = v != NULL && strcmp(v, "yes") == 0;
+	/* The one exception to "never DATA": a test message the user asked for. */
+	if (env->send_test_to != NULL && cfg.user != NULL && cfg.mail_from != NULL &&
+	    probe_smtp_test_message(env, &cfg, &message, &message_id, cause) != 0)
+		return (-1);
 	cfg.progress = env->progress;
 	cfg.progress_arg = env->progress_arg;
 	cfg.line = env->transcript;
@@ -220,6 +313,8 @@ probe_smtp_run(const struct probe_env *env, const struct probe_param *params, si
 	smtp_check_result_init(&cr);
 	if ((rc = smtp_check_run(&cfg, &cr, cause)) != 0) {
 		smtp_check_result_free(&cr);
+		free(message);
+		free(message_id);
 		return (-1);
 	}
 
@@ -234,6 +329,8 @@ probe_smtp_run(const struct probe_env *env, const struct probe_param *params, si
 		alt.password = NULL;
 		alt.mail_from = NULL;
 		alt.rcpt_to = NULL;
+		alt.data_to = NULL;
+		alt.data_message = NULL;
 		if (smtp_check_run(&alt, &other, NULL) == 0) {
 			ctx.other = &other;
 			have_other = 1;
@@ -257,9 +354,12 @@ probe_smtp_run(const struct probe_env *env, const struct probe_param *params, si
 			strlist_add(&r->transcript, other.session.transcript.v[i]);
 	}
 	probe_smtp_facts(r, &cfg, &cr, &o, &ctx);
+	probe_smtp_test_facts(r, env, &cfg, &cr, &o, message_id);
 	if (o.cause != NULL)
 		probe_result_fact(r, "cause", "%s", o.cause->id);
 	smtp_outcome_free(&o);
+	free(message);
+	free(message_id);
 	smtp_check_result_free(&other);
 	smtp_check_result_free(&cr);
 	return (0);

@@ -18,6 +18,11 @@ static const struct probe *const probe_table[] = {
 	&probe_port_survey,
 	&probe_smtp,
 	&probe_explain,
+	&probe_smtp_matrix,
+	&probe_sender_dns,
+	&probe_sender_ptr,
+	&probe_reputation,
+	&probe_provider,
 	NULL
 };
 

@@ -35,6 +35,13 @@ struct probe_env {
 	probe_transcript_cb		 transcript;	/* may be NULL */
 	void				*transcript_arg;
 	const char			*cafile;	/* --cafile: extra trusted CAs, or NULL */
+	const char			*send_test_to;	/* --send-test-to, confirmed by the user:
+							   the smtp probe sends a real test
+							   message there after a good login;
+							   NULL (the default): never DATA */
+	const char			*myip_resolver;	/* --myip-resolver: asked for the public
+							   address instead of the data's, or NULL */
+	const char			*myip_name;	/* --myip-name, or NULL: the data's */
 };
 
 /* One expanded argument from the tree's "Arg: name=value" lines. */
@@ -55,6 +62,8 @@ struct probe_fact {
  */
 struct probe_result {
 	const char		*outcome;	/* static: one of the probe's outcomes */
+	const char		*fallback;	/* static or NULL: the outcome to follow when
+						   the tree has no branch for an optional one */
 	char			*target;	/* what was probed, e.g. "smtp.example.com port 587" */
 	long long		 elapsed_ms;
 	struct strlist		 evidence;	/* our words, one finding per line */
@@ -85,6 +94,12 @@ struct probe {
 	const struct probe_param_spec	*params;	/* terminated by { NULL } */
 	const char *const		*outcomes;	/* NULL-terminated */
 	/*
+	 * Outcomes (also in outcomes) a tree may leave without a branch, NULL-terminated or
+	 * NULL: a finer reading added later, so trees written before it keep working. A
+	 * result with one of these also names its fallback, an ordinary outcome.
+	 */
+	const char *const		*optional;
+	/*
 	 * Runs the probe. Returns 0 with result->outcome set to one of outcomes, or -1 with
 	 * *cause set (caller frees) when the parameters are unusable (a missing host, a port
 	 * that is not a number): an operational error, never a network finding.
@@ -109,5 +124,10 @@ extern const struct probe probe_resolve;
 extern const struct probe probe_port_survey;
 extern const struct probe probe_smtp;
 extern const struct probe probe_explain;
+extern const struct probe probe_smtp_matrix;
+extern const struct probe probe_sender_dns;
+extern const struct probe probe_sender_ptr;
+extern const struct probe probe_reputation;
+extern const struct probe probe_provider;
 
 #endif

@@ -203,6 +203,8 @@ smtp_check_run(const struct smtp_check_config *cfg, struct smtp_check_result *re
 	cc.allow_plaintext_auth = cfg->allow_plaintext_auth;
 	cc.mail_from = cfg->mail_from;
 	cc.rcpt_to = cfg->rcpt_to;
+	cc.data_to = cfg->data_to;
+	cc.data_message = cfg->data_message;
 	cc.timeout_ms = cfg->timeout_ms;
 	cc.progress = cfg->progress;
 	cc.progress_arg = cfg->progress_arg;

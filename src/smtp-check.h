@@ -29,6 +29,8 @@ struct smtp_check_config {
 	int			 allow_plaintext_auth;
 	const char		*mail_from;	/* NULL: stop after AUTH */
 	const char		*rcpt_to;
+	const char		*data_to;	/* NULL: never DATA; see smtp_client_config */
+	const char		*data_message;
 	int			 timeout_ms;
 	smtp_client_progress_cb	 progress;	/* may be NULL */
 	void			*progress_arg;

@@ -18,6 +18,8 @@ _Static_assert(TRANSPORT_LINE_MAX == SMTP_LINE_MAX,
 
 /* The longest command we send: "MAIL FROM:<254 bytes> SMTPUTF8" and AUTH lines fit. */
 #define SMTP_CLIENT_CMD_MAX	512
+/* RFC 5321 4.5.3.1.6: a line of the message is at most 998 bytes before its CRLF. */
+#define SMTP_CLIENT_TEXT_LINE_MAX	998
 
 struct smtp_client {
 	struct transport			*t;
@@ -27,6 +29,7 @@ struct smtp_client {
 	struct sasl				*sasl;
 	int					 noted;	/* SMTP_REPLY_F_* already noted */
 	int					 quiet;	/* failures are only noted (RSET) */
+	long long				 data_start;	/* when DATA went out */
 };
 
 typedef enum smtp_phase (*smtp_client_step_cb)(struct smtp_client *);
@@ -48,6 +51,8 @@ static enum smtp_phase smtp_client_ehlo_tls(struct smtp_client *);
 static enum smtp_phase smtp_client_auth(struct smtp_client *);
 static enum smtp_phase smtp_client_mail(struct smtp_client *);
 static enum smtp_phase smtp_client_rcpt(struct smtp_client *);
+static enum smtp_phase smtp_client_data(struct smtp_client *);
+static enum smtp_phase smtp_client_data_body(struct smtp_client *);
 static enum smtp_phase smtp_client_rset(struct smtp_client *);
 static enum smtp_phase smtp_client_quit(struct smtp_client *);
 
@@ -68,6 +73,9 @@ static const struct smtp_client_phase smtp_client_phases[] = {
 	[SMTP_PHASE_AUTH] = { "auth", "logging in", smtp_client_auth },
 	[SMTP_PHASE_MAIL] = { "mail", "checking the sender address", smtp_client_mail },
 	[SMTP_PHASE_RCPT] = { "rcpt", "checking the recipient address", smtp_client_rcpt },
+	[SMTP_PHASE_DATA] = { "data", "starting the test message", smtp_client_data },
+	[SMTP_PHASE_DATA_BODY] = { "data-body", "sending the test message",
+	    smtp_client_data_body },
 	[SMTP_PHASE_RSET] = { "rset", "cancelling the test message", smtp_client_rset },
 	[SMTP_PHASE_QUIT] = { "quit", "saying goodbye", smtp_client_quit },
 	[SMTP_PHASE_DONE] = { "done", "finished", NULL },
@@ -94,6 +102,7 @@ static const char *const smtp_failure_names[] = {
 	[SMTP_FAIL_AUTH_PROTOCOL] = "auth-protocol",
 	[SMTP_FAIL_MAIL_REJECTED] = "mail-rejected",
 	[SMTP_FAIL_RCPT_REJECTED] = "rcpt-rejected",
+	[SMTP_FAIL_DATA_REJECTED] = "data-rejected",
 	[SMTP_FAIL_SERVICE_UNAVAILABLE] = "service-unavailable",
 	[SMTP_FAIL_DISCONNECTED] = "disconnected",
 	[SMTP_FAIL_TIMEOUT] = "timeout",
@@ -129,6 +138,8 @@ static enum smtp_phase smtp_client_refused(struct smtp_client *, enum smtp_failu
 static int	 smtp_client_pick(struct smtp_client *, const struct smtp_caps *,
 		     enum sasl_mech *, enum smtp_phase *);
 static int	 smtp_client_ascii(const char *);
+static int	 smtp_client_text_ok(const char *);
+static char	*smtp_client_stuff(const char *, size_t *, size_t *);
 static long long smtp_client_since(long long);
 
 const char *
@@ -174,13 +185,14 @@ smtp_session_result_init(struct smtp_session_result *r)
 	smtp_caps_init(&r->caps_tls);
 	r->timings.tls_ms = r->timings.greeting_ms = r->timings.ehlo_ms = -1;
 	r->timings.starttls_ms = r->timings.auth_ms = r->timings.mail_ms = -1;
-	r->timings.rcpt_ms = r->timings.total_ms = -1;
+	r->timings.rcpt_ms = r->timings.data_ms = r->timings.total_ms = -1;
 }
 
 void
 smtp_session_result_free(struct smtp_session_result *r)
 {
 	free(r->detail);
+	free(r->queue_id);
 	smtp_reply_free(&r->reply);
 	smtp_reply_free(&r->greeting);
 	smtp_caps_free(&r->caps);
@@ -246,6 +258,26 @@ smtp_client_check(const struct smtp_client_config *cfg, char **cause)
 	if (cfg->rcpt_to != NULL && cfg->mail_from == NULL) {
 		*cause = xstrdup("a recipient needs a sender address");
 		return (-1);
+	}
+	if ((cfg->data_to == NULL) != (cfg->data_message == NULL)) {
+		*cause = xstrdup("a test message needs both a recipient and a text");
+		return (-1);
+	}
+	if (cfg->data_to != NULL) {
+		if (!smtp_address_ok(cfg->data_to)) {
+			*cause = xstrdup("the test message's recipient address is empty, too "
+			    "long, or holds a space, a control character or an angle bracket");
+			return (-1);
+		}
+		if (cfg->mail_from == NULL) {
+			*cause = xstrdup("a test message needs a sender address");
+			return (-1);
+		}
+		if (!smtp_client_text_ok(cfg->data_message)) {
+			*cause = xstrdup("the test message holds a CR outside a line ending, or "
+			    "a line longer than 998 bytes");
+			return (-1);
+		}
 	}
 	if (cfg->user != NULL) {
 		if (*cfg->user == '\0' || !smtp_client_printable(cfg->user)) {
@@ -897,12 +929,15 @@ static enum smtp_phase
 smtp_client_rcpt(struct smtp_client *c)
 {
 	long long	 start = mono_ms();
+	const char	*to;
 	char		*line;
 	int		 ret, code;
 
-	if (c->cfg->rcpt_to == NULL)
+	/* A test message goes only to the address the user named for it. */
+	to = c->cfg->data_to != NULL ? c->cfg->data_to : c->cfg->rcpt_to;
+	if (to == NULL)
 		return (SMTP_PHASE_RSET);
-	xasprintf(&line, "RCPT TO:<%s>", c->cfg->rcpt_to);
+	xasprintf(&line, "RCPT TO:<%s>", to);
 	ret = smtp_client_send(c, line, NULL);
 	free(line);
 	if (ret != 0 || smtp_client_read(c) != 0) {
@@ -913,7 +948,7 @@ smtp_client_rcpt(struct smtp_client *c)
 	code = c->res->reply.code;
 	if (code == 250 || code == 251) {
 		c->res->rcpt_accepted = 1;
-		return (SMTP_PHASE_RSET);
+		return (c->cfg->data_to != NULL ? SMTP_PHASE_DATA : SMTP_PHASE_RSET);
 	}
 	if (code == 421)
 		return (smtp_client_refused(c, SMTP_FAIL_RCPT_REJECTED, "the recipient address"));
@@ -921,6 +956,139 @@ smtp_client_rcpt(struct smtp_client *c)
 	    "address (%d)", code);
 	/* The transaction MAIL opened is still there: close it before leaving. */
 	return (SMTP_PHASE_RSET);
+}
+
+/*
+ * 1 if every CR in s ends a line (CRLF) and no line, with its stuffed dot, is longer than
+ * RFC 5321 allows.
+ */
+static int
+smtp_client_text_ok(const char *s)
+{
+	size_t	 n = 0;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '\r' && s[1] != '\n')
+			return (0);
+		if (*s == '\n')
+			n = 0;
+		else if (*s != '\r') {
+			/* A line that starts with "." counts its stuffed dot. */
+			n += n == 0 && *s == '.' ? 2 : 1;
+			if (n > SMTP_CLIENT_TEXT_LINE_MAX)
+				return (0);
+		}
+	}
+	return (1);
+}
+
+/*
+ * The message as it goes on the wire: every line ends in CRLF (RFC 5321 2.3.8), a line
+ * that starts with "." gets one more in front (4.5.2), and "." alone ends it (4.1.1.4).
+ * Returns the buffer (caller frees), its length and the number of lines of the message.
+ */
+static char *
+smtp_client_stuff(const char *msg, size_t *len, size_t *nlines)
+{
+	const char	*p = msg, *lf;
+	size_t		 n, off = 0, lines = 0;
+	char		*buf;
+
+	/* At worst a line doubles ("." LF becomes ".." CRLF); then ".", CRLF. */
+	buf = xmalloc(2 * strlen(msg) + 8);
+	while (*p != '\0') {
+		lf = strchr(p, '\n');
+		n = lf != NULL ? (size_t)(lf - p) : strlen(p);
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (n > 0 && p[0] == '.')
+			buf[off++] = '.';
+		memcpy(buf + off, p, n);
+		off += n;
+		memcpy(buf + off, "\r\n", 2);
+		off += 2;
+		lines++;
+		if (lf == NULL)
+			break;
+		p = lf + 1;
+	}
+	memcpy(buf + off, ".\r\n", 3);
+	*len = off + 3;
+	*nlines = lines;
+	return (buf);
+}
+
+/* RFC 5321 4.1.1.4: DATA, and nothing of the message before the server's 354. */
+static enum smtp_phase
+smtp_client_data(struct smtp_client *c)
+{
+	int	 code;
+
+	c->data_start = mono_ms();
+	if (smtp_client_send(c, "DATA", NULL) != 0 || smtp_client_read(c) != 0) {
+		c->res->timings.data_ms = smtp_client_since(c->data_start);
+		return (SMTP_PHASE_DONE);
+	}
+	code = c->res->reply.code;
+	if (code == 354)
+		return (SMTP_PHASE_DATA_BODY);
+	c->res->timings.data_ms = smtp_client_since(c->data_start);
+	if (code == 421)
+		return (smtp_client_refused(c, SMTP_FAIL_DATA_REJECTED, "the test message"));
+	if (SMTP_CODE_CLASS(code) == 4 || SMTP_CODE_CLASS(code) == 5) {
+		smtp_client_fail(c, SMTP_FAIL_DATA_REJECTED, 1, "the server refused to take "
+		    "the test message (%d to DATA)", code);
+		/* The transaction MAIL opened is still there: close it before leaving. */
+		return (SMTP_PHASE_RSET);
+	}
+	return (smtp_client_fail(c, SMTP_FAIL_PROTOCOL_ERROR, 0,
+	    "the server answered DATA with %d instead of 354", code));
+}
+
+/*
+ * The message and the "." that ends it, in one write; the transcript shows its size, never
+ * its lines. The reply after "." ends the transaction either way (RFC 5321 4.1.1.4), so
+ * no RSET follows.
+ */
+static enum smtp_phase
+smtp_client_data_body(struct smtp_client *c)
+{
+	enum transport_status	 s;
+	char			*buf, *cause = NULL, *text;
+	size_t			 len, nlines;
+	int			 code;
+
+	buf = smtp_client_stuff(c->cfg->data_message, &len, &nlines);
+	xasprintf(&text, "<message: %zu lines, %zu bytes>", nlines, len - 3);
+	smtp_client_transcript(c, 'C', text);
+	free(text);
+	smtp_client_transcript(c, 'C', ".");
+	s = transport_write(c->t, buf, len, mono_ms() + c->cfg->timeout_ms, &cause);
+	free(buf);
+	if (s != TRANSPORT_OK) {
+		smtp_client_io_fail(c, s, cause);
+		free(cause);
+		c->res->timings.data_ms = smtp_client_since(c->data_start);
+		return (SMTP_PHASE_DONE);
+	}
+	code = smtp_client_read(c);
+	c->res->timings.data_ms = smtp_client_since(c->data_start);
+	if (code != 0)
+		return (SMTP_PHASE_DONE);
+	code = c->res->reply.code;
+	if (code == 250) {
+		c->res->message_accepted = 1;
+		c->res->queue_id = xstrdup(c->res->reply.lines.n > 0 ?
+		    c->res->reply.lines.v[0] : "");
+		return (SMTP_PHASE_QUIT);
+	}
+	if (code == 421)
+		return (smtp_client_refused(c, SMTP_FAIL_DATA_REJECTED, "the test message"));
+	if (SMTP_CODE_CLASS(code) == 4 || SMTP_CODE_CLASS(code) == 5)
+		return (smtp_client_fail(c, SMTP_FAIL_DATA_REJECTED, 1, "the server refused "
+		    "the test message (%d)", code));
+	return (smtp_client_fail(c, SMTP_FAIL_PROTOCOL_ERROR, 0,
+	    "the server answered the end of the test message with %d", code));
 }
 
 /*
@@ -988,7 +1156,8 @@ smtp_client_run(struct transport *t, const struct smtp_client_config *cfg,
 		if (cfg->progress != NULL && c.phase != SMTP_PHASE_INIT &&
 		    !(c.phase == SMTP_PHASE_AUTH && cfg->user == NULL) &&
 		    !(c.phase == SMTP_PHASE_MAIL && cfg->mail_from == NULL) &&
-		    !(c.phase == SMTP_PHASE_RCPT && cfg->rcpt_to == NULL))
+		    !(c.phase == SMTP_PHASE_RCPT && cfg->rcpt_to == NULL &&
+		    cfg->data_to == NULL))
 			cfg->progress(cfg->progress_arg, smtp_client_phases[c.phase].words);
 		next = smtp_client_phases[c.phase].step(&c);
 		if (next >= SMTP_PHASE_COUNT)

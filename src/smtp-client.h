@@ -31,6 +31,8 @@ enum smtp_phase {
 	SMTP_PHASE_AUTH,
 	SMTP_PHASE_MAIL,
 	SMTP_PHASE_RCPT,
+	SMTP_PHASE_DATA,		/* only with data_to: DATA, waiting for 354 */
+	SMTP_PHASE_DATA_BODY,		/* the message, ".", waiting for 250 */
 	SMTP_PHASE_RSET,
 	SMTP_PHASE_QUIT,
 	SMTP_PHASE_DONE,
@@ -66,6 +68,7 @@ enum smtp_failure {
 					   the credentials, answers after a cancel */
 	SMTP_FAIL_MAIL_REJECTED,
 	SMTP_FAIL_RCPT_REJECTED,
+	SMTP_FAIL_DATA_REJECTED,	/* DATA refused, or the message refused after "." */
 	SMTP_FAIL_SERVICE_UNAVAILABLE,	/* 421 at any step (RFC 5321 3.8): the server is
 					   closing the connection */
 	SMTP_FAIL_DISCONNECTED,		/* the server closed or reset the connection */
@@ -95,6 +98,16 @@ struct smtp_client_config {
 							   run, to log in without TLS */
 	const char		*mail_from;	/* NULL: stop after AUTH */
 	const char		*rcpt_to;	/* NULL: no RCPT (needs mail_from) */
+	/*
+	 * A real test message, only when the user asked for one: NULL (the default) keeps
+	 * the envelope check, which never sends DATA. When set (needs mail_from and
+	 * data_message), RCPT names data_to instead of rcpt_to, and once it is accepted the
+	 * client sends DATA, the message and "." (RFC 5321 4.1.1.4), then QUIT.
+	 */
+	const char		*data_to;
+	/* The whole message, headers and body, lines ending in LF or CRLF; dot-stuffing
+	   and CRLF endings are added here. Needs data_to. */
+	const char		*data_message;
 	int			 timeout_ms;	/* for each whole reply and each handshake */
 	smtp_client_progress_cb	 progress;	/* may be NULL */
 	void			*progress_arg;
@@ -113,6 +126,7 @@ struct smtp_timings {
 	long long	 auth_ms;	/* AUTH to its final reply */
 	long long	 mail_ms;
 	long long	 rcpt_ms;
+	long long	 data_ms;	/* DATA to the reply after "." */
 	long long	 total_ms;
 };
 
@@ -144,6 +158,10 @@ struct smtp_session_result {
 	int			 auth_anomaly;	/* 235 before the credentials (hostile row 55) */
 	int			 mail_accepted;
 	int			 rcpt_accepted;
+	int			 message_accepted;	/* 250 after the test message's "." */
+	char			*queue_id;	/* the server's words in that 250, after the
+						   code ("Ok: queued as 4Xyz"): they name its
+						   queue id; NULL when not accepted */
 	struct smtp_timings	 timings;
 	struct strlist		 transcript;	/* "C: ..." and "S: ..." lines; AUTH data shown as
 						   SMTP_CLIENT_HIDDEN (hostile row 14) */
@@ -161,15 +179,18 @@ void	 smtp_session_result_free(struct smtp_session_result *);
  * implicit TLS when asked, the greeting (every line of a split "220-" greeting), EHLO
  * (HELO after 500/502), STARTTLS when asked (then EHLO again, using only the new list),
  * AUTH with one mechanism once when user is set, MAIL FROM and RCPT TO when set, then RSET
- * (never DATA) and QUIT, which it does not wait for. Credentials are sent only under TLS
+ * and QUIT, which it does not wait for. DATA is sent only with data_to: then RCPT TO names
+ * data_to and, once accepted, DATA, the message and "." follow, then QUIT (the completed
+ * transaction needs no RSET; a refused DATA gets RSET). Credentials are sent only under TLS
  * whose certificate verified, or without TLS when allow_plaintext_auth is set; never after
  * a certificate failed verification.
  *
  * Returns 0 when the dialogue ran, whatever it found (result->failure says), or -1 with
  * *cause (caller frees) when the configuration is unusable: a missing or unqualified
  * helo_name, an address or user name holding CR, LF or another control character, a user
- * without a password, rcpt_to without mail_from, an unknown mech, TLS without tls. On -1
- * nothing was sent. result must be initialised; the caller closes t.
+ * without a password, rcpt_to or data_to without mail_from, data_to without data_message
+ * (or the reverse), a message with a CR outside a CRLF, an unknown mech, TLS without tls.
+ * On -1 nothing was sent. result must be initialised; the caller closes t.
  */
 int	 smtp_client_run(struct transport *t, const struct smtp_client_config *,
 	    struct smtp_session_result *result, char **cause);

@@ -441,6 +441,7 @@ smtp_outcome_judge(const struct smtp_check_config *cfg, const struct smtp_check_
 	case SMTP_FAIL_AUTH_REJECTED:
 	case SMTP_FAIL_MAIL_REJECTED:
 	case SMTP_FAIL_RCPT_REJECTED:
+	case SMTP_FAIL_DATA_REJECTED:
 	case SMTP_FAIL_SERVICE_UNAVAILABLE:
 		outcome = smtp_outcome_from_reply(&s->reply, &other_cause);
 		if (outcome == NULL && s->failure == SMTP_FAIL_AUTH_REJECTED &&

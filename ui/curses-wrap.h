@@ -199,6 +199,8 @@ enum ui_reply	 ui_curses_ask(struct ui *, const struct walk *, const struct tree
 		     const char *, char **);
 enum ui_reply	 ui_curses_info(struct ui *, const struct walk *, const struct tree_node *);
 void		 ui_curses_message(struct ui *, const char *);
+/* A yes/no screen outside the tree (ops->confirm): 1 for yes; No is the default. */
+int		 ui_curses_confirm(struct ui *, const char *);
 
 /* ui-curses-probe.c: the probe screen and its worker thread. */
 int	 ui_curses_run_probe(struct ui *, struct walk *, const struct probe_env *, char **);

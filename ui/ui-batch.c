@@ -21,6 +21,7 @@ static void		 ui_batch_probe_end(struct ui *, const struct walk *,
 static void		 ui_batch_message(struct ui *, const char *);
 static void		 ui_batch_show_result(struct ui *, const struct walk *);
 static void		 ui_batch_fini(struct ui *);
+static int		 ui_batch_confirm(struct ui *, const char *);
 
 const struct ui_ops ui_batch_ops = {
 	.name = "batch",
@@ -32,7 +33,8 @@ const struct ui_ops ui_batch_ops = {
 	.probe_end = ui_batch_probe_end,
 	.message = ui_batch_message,
 	.show_result = ui_batch_show_result,
-	.fini = ui_batch_fini
+	.fini = ui_batch_fini,
+	.confirm = ui_batch_confirm
 };
 
 static int
@@ -123,4 +125,12 @@ ui_batch_show_result(__attribute__((unused)) struct ui *ui,
 static void
 ui_batch_fini(__attribute__((unused)) struct ui *ui)
 {
+}
+
+/* Batch mode asks nothing: the option that led here (--send-test-to) is the request. */
+static int
+ui_batch_confirm(__attribute__((unused)) struct ui *ui,
+    __attribute__((unused)) const char *question)
+{
+	return (1);
 }

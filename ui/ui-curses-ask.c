@@ -46,7 +46,22 @@ static const struct ui_curses_keyhelp ui_curses_text_keys[] = {
 	{ NULL, NULL }
 };
 
+static const struct ui_curses_keyhelp ui_curses_confirm_keys[] = {
+	{ "Enter", "choose" },
+	{ "y", "yes" },
+	{ "n", "no" },
+	{ "q", "quit" },
+	{ NULL, NULL }
+};
+
 static const char *const ui_curses_yesno[] = { "Yes", "No" };
+
+/* A yes/no question outside the tree; No is chosen until the user moves. */
+struct ui_curses_confirm {
+	const char	*question;
+	size_t		 sel;		/* 0 yes, 1 no */
+	int		 yes;
+};
 
 static void	 ui_curses_ask_setup(struct ui_curses_ask *, struct ui_curses *,
 		     const struct walk *, const struct tree_node *);
@@ -64,6 +79,8 @@ static void	 ui_curses_help_build(struct ui_curses_view *, struct ui_curses_doc 
 static int	 ui_curses_is_back(const struct ui_curses_key *);
 static int	 ui_curses_is_enter(const struct ui_curses_key *);
 static char	*ui_curses_trim(const char *);
+static void	 ui_curses_confirm_build(struct ui_curses_view *, struct ui_curses_doc *);
+static int	 ui_curses_confirm_key(struct ui_curses_view *, const struct ui_curses_key *);
 
 static int
 ui_curses_is_back(const struct ui_curses_key *k)
@@ -503,4 +520,84 @@ ui_curses_message(struct ui *ui, const char *text)
 
 	free(uc->message);
 	uc->message = xstrdup(text != NULL ? text : "");
+}
+
+static void
+ui_curses_confirm_build(struct ui_curses_view *v, struct ui_curses_doc *d)
+{
+	struct ui_curses_confirm	*c = v->arg;
+	struct ui_curses		*uc = v->uc;
+	char				*prefix;
+	size_t				 i;
+
+	ui_curses_doc_text(d, "Please confirm", UI_CURSES_TITLE, 0, UI_CURSES_RAW);
+	ui_curses_doc_blank(d);
+	ui_curses_doc_text(d, c->question, UI_CURSES_NORMAL, 0, UI_CURSES_RAW);
+	ui_curses_doc_blank(d);
+	for (i = 0; i < 2; i++) {
+		xasprintf(&prefix, "%s %zu. ", i == c->sel ? uc->sym->pointer : " ", i + 1);
+		if (i == c->sel)
+			ui_curses_doc_focus(d);
+		ui_curses_doc_item(d, prefix, ui_curses_yesno[i], i == c->sel ?
+		    UI_CURSES_SELECTED : UI_CURSES_NORMAL, 1, UI_CURSES_RAW);
+		free(prefix);
+	}
+	ui_curses_doc_blank(d);
+	ui_curses_doc_text(d, "Press y or n, or choose with the arrow keys and press Enter.",
+	    UI_CURSES_HINT, 0, UI_CURSES_RAW);
+}
+
+static int
+ui_curses_confirm_key(struct ui_curses_view *v, const struct ui_curses_key *k)
+{
+	struct ui_curses_confirm	*c = v->arg;
+
+	if (ui_curses_is_enter(k)) {
+		c->yes = c->sel == 0;
+		return (UI_CURSES_BREAK);
+	}
+	if (ui_curses_is_back(k) || (k->code == 0 && (k->ch == 'n' || k->ch == 'N' ||
+	    k->ch == '2'))) {
+		c->yes = 0;
+		return (UI_CURSES_BREAK);
+	}
+	if (k->code == 0 && (k->ch == 'y' || k->ch == 'Y' || k->ch == '1')) {
+		c->yes = 1;
+		return (UI_CURSES_BREAK);
+	}
+	if (k->code == KEY_F(10) || (k->code == 0 && (k->ch == 'q' || k->ch == 'Q')))
+		return (UI_CURSES_ASKQUIT);
+	if (k->code == KEY_UP || (k->code == 0 && k->ch == 'k')) {
+		c->sel = 0;
+		return (UI_CURSES_REDRAW);
+	}
+	if (k->code == KEY_DOWN || (k->code == 0 && k->ch == 'j')) {
+		c->sel = 1;
+		return (UI_CURSES_REDRAW);
+	}
+	return (0);
+}
+
+int
+ui_curses_confirm(struct ui *ui, const char *question)
+{
+	struct ui_curses		*uc = ui_curses_get(ui);
+	struct ui_curses_confirm	 c;
+	struct ui_curses_view		 v;
+	int				 yes;
+
+	if (ui_curses_stopping(uc))
+		return (0);
+	memset(&c, 0, sizeof c);
+	c.question = question;
+	c.sel = 1;
+	ui_curses_view_init(&v, uc);
+	v.crumb = ui_curses_crumb(NULL, NULL, "Please confirm");
+	v.keys = ui_curses_confirm_keys;
+	v.build = ui_curses_confirm_build;
+	v.key = ui_curses_confirm_key;
+	v.arg = &c;
+	yes = ui_curses_run(uc, &v) == 0 && c.yes;
+	ui_curses_view_clear(&v);
+	return (yes);
 }

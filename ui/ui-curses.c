@@ -38,7 +38,8 @@ const struct ui_ops ui_curses_ops = {
 	.message = ui_curses_message,
 	.show_result = ui_curses_show_result,
 	.fini = ui_curses_fini,
-	.run_probe = ui_curses_run_probe
+	.run_probe = ui_curses_run_probe,
+	.confirm = ui_curses_confirm
 };
 
 /*

@@ -13,6 +13,13 @@
  */
 #define UI_DRIVE_MAX_REJECTS	100
 
+/* The user's word on sending a real test message (--send-test-to): asked once per run. */
+enum ui_drive_send {
+	UI_DRIVE_SEND_UNASKED,
+	UI_DRIVE_SEND_YES,
+	UI_DRIVE_SEND_NO	/* said no, or one was sent already: never a second */
+};
+
 /* What the probe's progress callback needs: the front end, and the caller's own callback. */
 struct ui_drive_progress {
 	struct ui		*ui;
@@ -26,7 +33,10 @@ static int	 ui_drive_question(struct ui *, struct walk *, const struct tree_node
 		     int *, char **);
 static int	 ui_drive_info(struct ui *, struct walk *, const struct tree_node *);
 static int	 ui_drive_probe(struct ui *, struct walk *, const struct tree_node *,
-		     const struct probe_env *, char **);
+		     const struct probe_env *, enum ui_drive_send *, char **);
+static int	 ui_drive_confirm_send(struct ui *, struct walk *, const struct tree_node *,
+		     const char *, enum ui_drive_send *);
+static void	 ui_drive_sent(struct walk *, enum ui_drive_send *);
 static void	 ui_drive_restart(struct ui *, struct walk *);
 
 static void
@@ -171,12 +181,52 @@ ui_drive_info(struct ui *ui, struct walk *w, const struct tree_node *n)
 }
 
 /*
+ * 1 when the smtp probe about to run may send the test message: the user said yes,
+ * now or earlier in this run. Any other probe gets 0 without a question.
+ */
+static int
+ui_drive_confirm_send(struct ui *ui, struct walk *w, const struct tree_node *n,
+    const char *to, enum ui_drive_send *send)
+{
+	struct probe_param	*params = NULL;
+	const char		*host = NULL;
+	char			*q;
+	size_t			 nparams = 0;
+
+	if (n->probe == NULL || probe_find(n->probe) != &probe_smtp)
+		return (0);
+	if (*send != UI_DRIVE_SEND_UNASKED)
+		return (*send == UI_DRIVE_SEND_YES);
+	if (walk_probe_params(w, &params, &nparams) == 0)
+		host = probe_param_get(params, nparams, "host");
+	xasprintf(&q, "You asked for a real test message to %s. If the login to %s works, "
+	    "sendfix sends it one short message saying it is a test from sendfix, sent at "
+	    "your request. Send it?", to, host != NULL ? host : "the outgoing server");
+	walk_params_free(params, nparams);
+	*send = ui->ops->confirm != NULL && ui->ops->confirm(ui, q) == 1 ?
+	    UI_DRIVE_SEND_YES : UI_DRIVE_SEND_NO;
+	free(q);
+	return (*send == UI_DRIVE_SEND_YES);
+}
+
+/* Once a test message has gone out, going back or starting again never sends another. */
+static void
+ui_drive_sent(struct walk *w, enum ui_drive_send *send)
+{
+	const char	*v;
+
+	if (w->nprobes > 0 && (v = probe_result_get_fact(&w->probes[w->nprobes - 1].result,
+	    "test-message")) != NULL && strcmp(v, "sent") == 0)
+		*send = UI_DRIVE_SEND_NO;
+}
+
+/*
  * Runs the probe of the current node: 0 when the walk moved on, 1 when the user stopped it
  * and there is no question to go back to, -1 with *cause when it could not run at all.
  */
 static int
 ui_drive_probe(struct ui *ui, struct walk *w, const struct tree_node *n,
-    const struct probe_env *env, char **cause)
+    const struct probe_env *env, enum ui_drive_send *send, char **cause)
 {
 	struct ui_drive_progress	 p;
 	struct probe_env		 local;
@@ -188,6 +238,10 @@ ui_drive_probe(struct ui *ui, struct walk *w, const struct tree_node *n,
 		memset(&local, 0, sizeof local);
 		local.timeout_ms = 10000;
 	}
+	/* No real message without a yes, asked right before the probe that would send it. */
+	if (local.send_test_to != NULL &&
+	    !ui_drive_confirm_send(ui, w, n, local.send_test_to, send))
+		local.send_test_to = NULL;
 
 	/* A front end that runs probes itself (on a thread, keys live) also shows them. */
 	if (ui->ops->run_probe != NULL) {
@@ -201,6 +255,7 @@ ui_drive_probe(struct ui *ui, struct walk *w, const struct tree_node *n,
 			*cause = NULL;
 			return (walk_back(w) == 0 ? 0 : 1);
 		}
+		ui_drive_sent(w, send);
 		return (0);
 	}
 
@@ -217,6 +272,7 @@ ui_drive_probe(struct ui *ui, struct walk *w, const struct tree_node *n,
 	}
 	if (ui->ops->probe_end != NULL && w->nprobes > 0)
 		ui->ops->probe_end(ui, w, &w->probes[w->nprobes - 1]);
+	ui_drive_sent(w, send);
 	return (0);
 }
 
@@ -236,6 +292,7 @@ int
 ui_drive(struct ui *ui, struct walk *w, const struct probe_env *env, char **cause)
 {
 	const struct tree_node	*n;
+	enum ui_drive_send	 send = UI_DRIVE_SEND_UNASKED;
 	int			 rc, rejects = 0;
 
 	*cause = NULL;
@@ -250,7 +307,7 @@ ui_drive(struct ui *ui, struct walk *w, const struct probe_env *env, char **caus
 			rc = ui_drive_info(ui, w, n);
 			break;
 		case TREE_PROBE:
-			rc = ui_drive_probe(ui, w, n, env, cause);
+			rc = ui_drive_probe(ui, w, n, env, &send, cause);
 			break;
 		case TREE_CONCLUSION:
 			ui->restart = 0;

@@ -37,6 +37,7 @@ static void		 ui_plain_probe_end(struct ui *, const struct walk *,
 static void		 ui_plain_message(struct ui *, const char *);
 static void		 ui_plain_show_result(struct ui *, const struct walk *);
 static void		 ui_plain_fini(struct ui *);
+static int		 ui_plain_confirm(struct ui *, const char *);
 
 static void		 ui_plain_screen(struct ui *, const struct walk *,
 			     const struct tree_node *);
@@ -59,7 +60,8 @@ const struct ui_ops ui_plain_ops = {
 	.probe_end = ui_plain_probe_end,
 	.message = ui_plain_message,
 	.show_result = ui_plain_show_result,
-	.fini = ui_plain_fini
+	.fini = ui_plain_fini,
+	.confirm = ui_plain_confirm
 };
 
 /*
@@ -547,4 +549,23 @@ ui_plain_fini(struct ui *ui)
 {
 	if (ui->out != NULL)
 		fflush(ui->out);
+}
+
+/* One y/N line: only "y" or "yes" is a yes; Enter, anything else or no more input is no. */
+static int
+ui_plain_confirm(struct ui *ui, const char *question)
+{
+	char	*line;
+	int	 yes;
+
+	fputc('\n', ui->out);
+	report_paragraphs(ui->out, "", "", question);
+	fputs("Answer y/N: ", ui->out);
+	if ((line = ui_plain_readline(ui)) == NULL) {
+		fputc('\n', ui->out);
+		return (0);
+	}
+	yes = ui_plain_is(line, "y") || ui_plain_is(line, "yes");
+	free(line);
+	return (yes);
 }

@@ -44,6 +44,13 @@ struct ui_ops {
 	 */
 	int		(*run_probe)(struct ui *, struct walk *, const struct probe_env *,
 			    char **cause);
+	/*
+	 * Optional: a yes/no question outside the tree, asked once before something the user
+	 * must agree to (a real test message). 1 for yes; 0 for no, "I don't know", quit or
+	 * no answer. NULL: the answer is no. Batch mode says yes: its command line is the
+	 * explicit request.
+	 */
+	int		(*confirm)(struct ui *, const char *question);
 };
 
 struct ui {

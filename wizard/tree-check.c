@@ -50,6 +50,7 @@ static size_t	 check_lookup(const struct check *, const char *);
 static void	 check_branches(struct check *);
 static char	*check_branch_name(const struct tree_branch *);
 static int	 check_label_is(const struct tree_branch *, const char *const *);
+static int	 check_label_in(const char *, const char *const *);
 static void	 check_question(struct check *, size_t);
 static void	 check_choice(struct check *, size_t);
 static void	 check_probe(struct check *, size_t);
@@ -169,6 +170,16 @@ check_branches(struct check *c)
 		}
 		c->cn[i].nedges = c->nedges - c->cn[i].first;
 	}
+}
+
+/* 1 if label is one of labels (NULL-terminated). */
+static int
+check_label_in(const char *label, const char *const *labels)
+{
+	for (; *labels != NULL; labels++)
+		if (strcmp(label, *labels) == 0)
+			return (1);
+	return (0);
 }
 
 static int
@@ -355,7 +366,8 @@ check_probe(struct check *c, size_t i)
 	len = 1;
 	for (o = p->outcomes; *o != NULL; o++) {
 		len += strlen(*o) + 2;
-		if (tree_branch_find(n, *o) == NULL)
+		if (tree_branch_find(n, *o) == NULL &&
+		    (p->optional == NULL || !check_label_in(*o, p->optional)))
 			tree_error(c->e, nl->probe, "probe \"%s\" outcome \"%s\" has no branch "
 			    "(add \"On-%s:\")", p->name, *o, *o);
 	}

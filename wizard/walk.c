@@ -336,8 +336,11 @@ walk_probe_finish(struct walk *w, struct probe_result *result)
 	size_t				 i;
 
 	n = walk_expect(w, TREE_PROBE, "walk_probe_finish");
-	if (result->outcome == NULL ||
-	    (b = tree_branch_find(n, result->outcome)) == NULL || b->node == NULL)
+	b = result->outcome != NULL ? tree_branch_find(n, result->outcome) : NULL;
+	/* An optional outcome the tree does not name: its ordinary fallback is followed. */
+	if (b == NULL && result->fallback != NULL)
+		b = tree_branch_find(n, result->fallback);
+	if (result->outcome == NULL || b == NULL || b->node == NULL)
 		fatalx("probe \"%s\" gave outcome \"%s\", which node \"%s\" has no branch for",
 		    n->probe, result->outcome == NULL ? "(none)" : result->outcome, n->id);
 

@@ -105,6 +105,15 @@ lab_wait_file() {
 
 # lab_dns [EXTRA DNSMASQ OPTIONS]: the lab's DNS server on 192.0.2.53 and 2001:db8::53.
 lab_dns() {
+	# lab.test publishes the mail records receivers check (SPF for smtp.lab.test, a DKIM
+	# key at the common selector "default", DMARC), so a healthy path stays healthy;
+	# LAB_NO_MAIL_RECORDS=1 leaves them out for tests that bring their own.
+	if [ "${LAB_NO_MAIL_RECORDS:-0}" != 1 ]; then
+		set -- "--txt-record=lab.test,v=spf1 ip4:192.0.2.10 ip6:2001:db8::10 -all" \
+		    "--txt-record=default._domainkey.lab.test,v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC3lab" \
+		    "--txt-record=_dmarc.lab.test,v=DMARC1; p=none; rua=mailto:postmaster@lab.test" \
+		    "$@"
+	fi
 	# Started without the in_net function so that $! is the server itself, not a subshell.
 	ip netns exec "$LAB_N" dnsmasq --no-daemon --no-resolv --no-hosts --bind-interfaces \
 	    --listen-address=192.0.2.53 --listen-address=2001:db8::53 \

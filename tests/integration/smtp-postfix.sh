@@ -125,4 +125,15 @@ status_is 0
 json_is "$r" '.path[-1]' server-works
 json_is "$r" '.probes[] | select(.name == "smtp") | .facts.login' accepted
 
-pass "Postfix: healthy 587 and 465 exit 0; wrong password, no STARTTLS, TLS mismatch both ways, no login, expired and wrong-name certificates diagnosed; no unencrypted login without consent; no password in any report"
+# 11. STARTTLS asked for on a 587 that offers none, while 465 works: the matrix finds the
+# way through and the fix names it.
+check matrix587 --answer smtp.port=587 --answer smtp.security=starttls \
+    --answer smtp.user="$LAB_PF_USER" --answer smtp.password-file="$good"
+status_is 1
+json_is "$r" '.probes[] | select(.name == "smtp") | .outcome' starttls-unavailable
+json_is "$r" '.causes[0].id' settings.wrong-port
+json_is "$r" '.probes[] | select(.name == "smtp-matrix") | .facts.working' "smtp.lab.test 465 tls"
+jq -r '.causes[0].fix[]' "$r" | grep -q 'the port to 465 and the encryption to SSL/TLS' ||
+	fail "the fix does not name 465 with SSL/TLS: $(jq -r '.causes[0].fix[]' "$r")"
+
+pass "Postfix: healthy 587 and 465 exit 0; wrong password, no STARTTLS, TLS mismatch both ways, no login, expired and wrong-name certificates diagnosed; no unencrypted login without consent; the way through found when STARTTLS is missing; no password in any report"

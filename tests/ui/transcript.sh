@@ -28,6 +28,10 @@ ui_wait $s "Your email address"
 ui_keys $s Enter
 ui_wait $s "The error message you see"
 ui_keys $s 0
+# smtp.lab.test answers with STARTTLS: sendfix found it as the likely setting for lab.test.
+ui_wait $s "The outgoing settings for" 20
+ui_has $s "Server: smtp.lab.test"
+ui_keys $s Enter
 ui_wait $s "What is the name of your outgoing mail server?"
 ui_keys $s Enter
 ui_wait $s "Outgoing server port"

@@ -274,7 +274,9 @@ START_TEST(test_verdict_names)
 		ck_assert_str_eq(p->outcomes[v], port_verdict_name(v));
 		ck_assert(probe_has_outcome(p, port_verdict_name(v)));
 	}
-	ck_assert_ptr_null(p->outcomes[PORT_VERDICT_COUNT]);
+	/* After the verdicts, the one outcome that is not a verdict of its own. */
+	ck_assert_str_eq(p->outcomes[PORT_VERDICT_COUNT], "isp-blocks-25");
+	ck_assert_ptr_null(p->outcomes[PORT_VERDICT_COUNT + 1]);
 }
 END_TEST
 
@@ -388,7 +390,8 @@ START_TEST(test_registry)
 
 	p = probe_find("port-survey");
 	ck_assert_ptr_eq(p, &probe_port_survey);
-	ck_assert_int_eq(count_strings(p->outcomes), 6);
+	ck_assert_int_eq(count_strings(p->outcomes), 7);
+	ck_assert_str_eq(p->optional[0], "isp-blocks-25");
 	ck_assert(probe_has_outcome(p, "open"));
 	ck_assert(probe_has_outcome(p, "port-closed"));
 	ck_assert(probe_has_outcome(p, "filtered"));

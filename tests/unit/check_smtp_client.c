@@ -68,6 +68,8 @@ struct server {
 	int			 bad_writes;	/* writes that were not exactly one command */
 	int			 early;		/* commands sent before our reply was read */
 	int			 mismatches;	/* commands the script did not expect */
+	int			 in_data;	/* after a 354: lines are the message until "." */
+	struct strlist		 body;		/* the message's lines as received (stuffed) */
 };
 
 struct run {
@@ -187,6 +189,13 @@ srv_line(struct server *s, const char *line)
 {
 	const char	*want;
 
+	if (s->in_data) {
+		if (strcmp(line, ".") != 0) {
+			strlist_add(&s->body, line);
+			return;
+		}
+		s->in_data = 0;
+	}
 	strlist_add(&s->lines, line);
 	if (s->outoff < s->outlen)
 		s->early++;
@@ -202,6 +211,9 @@ srv_line(struct server *s, const char *line)
 			s->mismatches++;
 		}
 		srv_load(s, s->next);
+		/* RFC 5321 4.1.1.4: after 354 to DATA, the message follows up to ".". */
+		if (strcmp(line, "DATA") == 0 && s->out != NULL && strncmp(s->out, "354", 3) == 0)
+			s->in_data = 1;
 		return;
 	}
 	if (s->mode == SRV_REPEAT && s->nsteps > 0) {
@@ -226,8 +238,9 @@ srv_write(void *arg, const void *buf, size_t len)
 	s->wirelen += len;
 	s->wire[s->wirelen] = '\0';
 	s->writes++;
-	/* Field notes (Cisco ASA): every command in one write, nothing more. */
-	if (len < 2 || memcmp(p + len - 2, "\r\n", 2) != 0 || memchr(p, '\n', len) != p + len - 1)
+	/* Field notes (Cisco ASA): every command in one write, nothing more (not the message). */
+	if (!s->in_data && (len < 2 || memcmp(p + len - 2, "\r\n", 2) != 0 ||
+	    memchr(p, '\n', len) != p + len - 1))
 		s->bad_writes++;
 
 	if (len > sizeof s->in - s->inlen)
@@ -303,7 +316,9 @@ run(struct run *r, const struct step *steps, size_t nsteps, int mode,
 	ck_assert_msg(r->srv.mismatches == 0, "the client sent commands out of script");
 	ck_assert_msg(r->srv.bad_writes == 0, "a command was not sent as one write");
 	ck_assert_msg(r->srv.early == 0, "the client spoke before the server had finished");
-	ck_assert_int_eq(srv_got(&r->srv, "DATA"), 0);
+	/* Only a test message the caller asked for may ever bring DATA. */
+	if (cfg->data_to == NULL)
+		ck_assert_int_eq(srv_got(&r->srv, "DATA"), 0);
 	if (r->ret == 0)
 		ck_assert_ptr_null(r->cause);
 }
@@ -313,6 +328,7 @@ run_free(struct run *r)
 {
 	smtp_session_result_free(&r->res);
 	strlist_free(&r->srv.lines);
+	strlist_free(&r->srv.body);
 	free(r->srv.wire);
 	free(r->cause);
 }
@@ -1285,6 +1301,219 @@ START_TEST(test_mail_rcpt_rejected)
 }
 END_TEST
 
+/* ---- the test message (DATA), only when asked for -------------------------------------- */
+
+#define TEST_FRIEND	"friend@example.net"
+#define TEST_QUEUED	"250 2.0.0 Ok: queued as 4Xyz12\r\n"
+
+static const char test_message[] = "Subject: x\r\n\r\nline one\n.hidden dot line\n"
+    "..two dots\nlast";
+
+/* A greeting, EHLO, MAIL and RCPT for the test recipient, all accepted. */
+#define DATA_PREFIX								\
+	{ NULL, greeting, 0, SRV_WAIT, 0 },					\
+	{ "EHLO ", ehlo_auth, 0, SRV_WAIT, 0 },					\
+	{ "MAIL FROM:<" TEST_USER ">", "250 2.1.0 Ok\r\n", 0, SRV_WAIT, 0 },	\
+	{ "RCPT TO:<" TEST_FRIEND ">", "250 2.1.5 Ok\r\n", 0, SRV_WAIT, 0 }
+
+static void
+config_data(struct smtp_client_config *cfg, const char *message)
+{
+	config_default(cfg);
+	cfg->mail_from = cfg->rcpt_to = TEST_USER;
+	cfg->data_to = TEST_FRIEND;
+	cfg->data_message = message;
+}
+
+START_TEST(test_data_accepted)
+{
+	static const struct step	 steps[] = {
+		DATA_PREFIX,
+		{ "DATA", "354 End data with <CR><LF>.<CR><LF>\r\n", 0, SRV_WAIT, 0 },
+		{ ".", TEST_QUEUED, 0, SRV_WAIT, 0 },
+		{ "QUIT", NULL, 0, SRV_WAIT, 0 },
+	};
+	struct smtp_client_config	 cfg;
+	struct run			 r;
+
+	/* The test recipient replaces the user's own address; no RSET after a whole message. */
+	config_data(&cfg, test_message);
+	RUN(&r, steps, SRV_NORMAL, &cfg);
+	ck_assert_int_eq(r.ret, 0);
+	ASSERT_FAILURE(&r, SMTP_FAIL_NONE, SMTP_PHASE_DONE);
+	ck_assert_int_eq(r.res.rcpt_accepted, 1);
+	ck_assert_int_eq(r.res.message_accepted, 1);
+	ck_assert_str_eq(r.res.queue_id, "Ok: queued as 4Xyz12");
+	ck_assert_int_eq(r.res.reply.code, 250);
+	ck_assert_int_eq(srv_got(&r.srv, "RCPT TO:<" TEST_USER ">"), 0);
+	ck_assert_int_eq(srv_got(&r.srv, "DATA"), 1);
+	ck_assert_int_eq(srv_got(&r.srv, "RSET"), 0);
+	ck_assert_int_eq(srv_got(&r.srv, "QUIT"), 1);
+	ck_assert_uint_eq(r.srv.body.n, 6);
+	ck_assert_str_eq(r.srv.body.v[0], "Subject: x");
+	ck_assert_str_eq(r.srv.body.v[5], "last");
+	/* Every line ends in CRLF on the wire, the bare LFs of the text included. */
+	ck_assert_ptr_nonnull(strstr(r.srv.wire, "\r\nline one\r\n"));
+	ck_assert_ptr_nonnull(strstr(r.srv.wire, "\r\nlast\r\n.\r\nQUIT\r\n"));
+	/* The transcript shows the size, never the lines. */
+	ck_assert(transcript_has(&r.res, "C: DATA"));
+	ck_assert(transcript_has(&r.res, "S: 354 End data"));
+	ck_assert(transcript_has(&r.res, "C: <message: 6 lines, 62 bytes>"));
+	ck_assert(transcript_has(&r.res, "S: 250 2.0.0 Ok: queued as 4Xyz12"));
+	ck_assert(!transcript_has(&r.res, "hidden dot line"));
+	ck_assert(!transcript_has(&r.res, "Subject"));
+	ck_assert(r.res.timings.data_ms >= 0);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_data_dot_stuffing)
+{
+	static const struct step	 steps[] = {
+		DATA_PREFIX,
+		{ "DATA", "354 Go ahead\r\n", 0, SRV_WAIT, 0 },
+		{ ".", TEST_QUEUED, 0, SRV_WAIT, 0 },
+		{ "QUIT", NULL, 0, SRV_WAIT, 0 },
+	};
+	struct smtp_client_config	 cfg;
+	struct run			 r;
+
+	/* RFC 5321 4.5.2: a "." alone in the text must not end the message early. */
+	config_data(&cfg, "Subject: dots\r\n\r\n.\r\n.leading\r\nplain\r\n.");
+	RUN(&r, steps, SRV_NORMAL, &cfg);
+	ASSERT_FAILURE(&r, SMTP_FAIL_NONE, SMTP_PHASE_DONE);
+	ck_assert_int_eq(r.res.message_accepted, 1);
+	ck_assert_uint_eq(r.srv.body.n, 6);
+	ck_assert_str_eq(r.srv.body.v[2], "..");
+	ck_assert_str_eq(r.srv.body.v[3], "..leading");
+	ck_assert_str_eq(r.srv.body.v[4], "plain");
+	ck_assert_str_eq(r.srv.body.v[5], "..");
+	ck_assert_ptr_nonnull(strstr(r.srv.wire, "\r\n\r\n..\r\n..leading\r\nplain\r\n..\r\n"
+	    ".\r\nQUIT\r\n"));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_data_rejected)
+{
+	static const struct step	 at_data[] = {
+		DATA_PREFIX,
+		{ "DATA", "554 5.5.1 Error: no valid recipients\r\n", 0, SRV_WAIT, 0 },
+		{ "RSET", "250 2.0.0 Ok\r\n", 0, SRV_WAIT, 0 },
+		{ "QUIT", NULL, 0, SRV_WAIT, 0 },
+	};
+	static const struct step	 at_dot[] = {
+		DATA_PREFIX,
+		{ "DATA", "354 Go ahead\r\n", 0, SRV_WAIT, 0 },
+		{ ".", "554 5.7.1 Message rejected: looks like spam\r\n", 0, SRV_WAIT, 0 },
+		{ "QUIT", NULL, 0, SRV_WAIT, 0 },
+	};
+	struct smtp_client_config	 cfg;
+	struct run			 r;
+
+	/* 554 to DATA: nothing of the message goes out; RSET closes the transaction. */
+	config_data(&cfg, test_message);
+	RUN(&r, at_data, SRV_NORMAL, &cfg);
+	ASSERT_FAILURE(&r, SMTP_FAIL_DATA_REJECTED, SMTP_PHASE_DATA);
+	ck_assert_int_eq(r.res.reply.code, 554);
+	ck_assert_str_eq(r.res.reply.enhanced, "5.5.1");
+	ck_assert_int_eq(r.res.message_accepted, 0);
+	ck_assert_ptr_null(r.res.queue_id);
+	ck_assert_uint_eq(r.srv.body.n, 0);
+	ck_assert_ptr_null(strstr(r.srv.wire, "line one"));
+	ck_assert_int_eq(srv_got(&r.srv, "RSET"), 1);
+	ck_assert_int_eq(srv_got(&r.srv, "QUIT"), 1);
+	run_free(&r);
+
+	/* 554 after ".": the transaction is over (RFC 5321 4.1.1.4), so no RSET. */
+	RUN(&r, at_dot, SRV_NORMAL, &cfg);
+	ASSERT_FAILURE(&r, SMTP_FAIL_DATA_REJECTED, SMTP_PHASE_DATA_BODY);
+	ck_assert_int_eq(r.res.reply.code, 554);
+	ck_assert_str_eq(r.res.reply.enhanced, "5.7.1");
+	ck_assert_int_eq(r.res.message_accepted, 0);
+	ck_assert_uint_eq(r.srv.body.n, 6);
+	ck_assert_int_eq(srv_got(&r.srv, "RSET"), 0);
+	ck_assert_int_eq(srv_got(&r.srv, "QUIT"), 1);
+	ck_assert(transcript_has(&r.res, "S: 554 5.7.1 Message rejected"));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_data_no_354)
+{
+	static const struct step	 steps[] = {
+		DATA_PREFIX,
+		{ "DATA", NULL, 0, SRV_WAIT, 0 },
+	};
+	struct smtp_client_config	 cfg;
+	struct run			 r;
+
+	/* No 354 in time: the message is never sent into silence. */
+	config_data(&cfg, test_message);
+	RUN(&r, steps, SRV_NORMAL, &cfg);
+	ASSERT_FAILURE(&r, SMTP_FAIL_TIMEOUT, SMTP_PHASE_DATA);
+	ck_assert(r.elapsed_ms >= TEST_TIMEOUT_MS);
+	ck_assert_int_eq(r.res.message_accepted, 0);
+	ck_assert_uint_eq(r.srv.body.n, 0);
+	ck_assert_ptr_null(strstr(r.srv.wire, "line one"));
+	ck_assert_int_eq(srv_got(&r.srv, "QUIT"), 0);
+	ck_assert(r.res.timings.data_ms >= TEST_TIMEOUT_MS);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_data_bad_config)
+{
+	static const struct step	 steps[] = {
+		{ NULL, greeting, 0, SRV_WAIT, 0 },
+	};
+	static const struct step	 whole[] = {
+		DATA_PREFIX,
+		{ "DATA", "354 Go ahead\r\n", 0, SRV_WAIT, 0 },
+		{ ".", TEST_QUEUED, 0, SRV_WAIT, 0 },
+		{ "QUIT", NULL, 0, SRV_WAIT, 0 },
+	};
+	static const struct {
+		const char	*from, *to, *message;
+	} bad[] = {
+		{ TEST_USER, TEST_FRIEND, NULL },
+		{ TEST_USER, NULL, "Subject: x\r\n\r\nhello\r\n" },
+		{ NULL, TEST_FRIEND, "Subject: x\r\n\r\nhello\r\n" },
+		{ TEST_USER, TEST_FRIEND "\r\nRCPT TO:<victim@example.org>", "x\r\n" },
+		{ TEST_USER, TEST_FRIEND, "Subject: x\r\n\r\nbare\rCR\r\n" },
+	};
+	struct smtp_client_config	 cfg;
+	struct run			 r;
+	char				*longline;
+	size_t				 i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		config_default(&cfg);
+		cfg.mail_from = bad[i].from;
+		cfg.data_to = bad[i].to;
+		cfg.data_message = bad[i].message;
+		RUN(&r, steps, SRV_NORMAL, &cfg);
+		ck_assert_msg(r.ret == -1, "bad test-message config %zu was accepted", i);
+		ck_assert_int_eq(r.srv.writes, 0);
+		run_free(&r);
+	}
+	/* RFC 5321 4.5.3.1.6: 998 bytes a line, a stuffed dot included. */
+	longline = xmalloc(1000);
+	memset(longline, 'a', 998);
+	longline[998] = '\0';
+	config_data(&cfg, longline);
+	RUN(&r, whole, SRV_NORMAL, &cfg);
+	ck_assert_int_eq(r.ret, 0);
+	ck_assert_int_eq(r.res.message_accepted, 1);
+	run_free(&r);
+	longline[0] = '.';
+	RUN(&r, steps, SRV_NORMAL, &cfg);
+	ck_assert_int_eq(r.ret, -1);
+	run_free(&r);
+	free(longline);
+}
+END_TEST
+
 START_TEST(test_smtputf8_sender)
 {
 	static const struct step	 steps[] = {
@@ -2241,6 +2470,11 @@ smtp_client_suite(void)
 
 	tc = tcase_create("envelope");
 	tcase_add_test(tc, test_mail_rcpt_rejected);
+	tcase_add_test(tc, test_data_accepted);
+	tcase_add_test(tc, test_data_dot_stuffing);
+	tcase_add_test(tc, test_data_rejected);
+	tcase_add_test(tc, test_data_no_354);
+	tcase_add_test(tc, test_data_bad_config);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("broken");
