@@ -162,8 +162,8 @@ answers_reference(const struct answers *as, const char *t, const char *if_unset,
 {
 	const struct answer	*a;
 	const char		*key, *end, *def = NULL;
-	size_t			 klen, dlen = 0;
-	char			*name;
+	size_t			 klen, dlen = 0, depth = 0;
+	char			*name, *sub, *expanded;
 
 	key = t + 2;
 	for (end = key; answers_key_char(*end); end++)
@@ -172,8 +172,16 @@ answers_reference(const struct answers *as, const char *t, const char *if_unset,
 	if (klen == 0)
 		return (0);
 	if (end[0] == ':' && end[1] == '-') {
+		/* The default may hold references itself: "${a:-${b:-none}}". */
 		def = end + 2;
-		if ((end = strchr(def, '}')) == NULL)
+		for (end = def; *end != '\0' && (*end != '}' || depth > 0); end++) {
+			if (end[0] == '$' && end[1] == '{') {
+				depth++;
+				end++;
+			} else if (*end == '}')
+				depth--;
+		}
+		if (*end != '}')
 			return (0);
 		dlen = end - def;
 	} else if (*end != '}')
@@ -185,9 +193,13 @@ answers_reference(const struct answers *as, const char *t, const char *if_unset,
 	/* As in sh(1), ":-" also covers an empty value: it says no more than no answer. */
 	if (a == NULL || a->origin == ANSWER_DONTKNOW || *a->value == '\0' ||
 	    strcmp(a->value, "dontknow") == 0) {
-		if (def != NULL)
-			answers_put(b, def, dlen);
-		else
+		if (def != NULL) {
+			sub = xstrndup(def, dlen);
+			expanded = answers_expand(as, sub, if_unset);
+			answers_put(b, expanded, strlen(expanded));
+			free(expanded);
+			free(sub);
+		} else
 			answers_put(b, if_unset, strlen(if_unset));
 	} else if (a->secret)
 		answers_put(b, "(hidden)", 8);

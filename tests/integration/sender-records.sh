@@ -86,6 +86,10 @@ json_is "$r" '.probes[] | select(.name == "provider") | .outcome' known
 json_is "$r" '.causes[0].id' client.settings-differ
 jq -r '.causes[0].fix[]' "$r" | grep -q 'mail.privateemail.com' ||
 	fail "the fix does not name the provider's server: $(jq -r '.causes[0].fix[]' "$r")"
+jq -r '.causes[0].fix[]' "$r" | grep -q '\${' &&
+	fail "a fix step holds an unexpanded reference: $(jq -r '.causes[0].fix[]' "$r")"
+jq -r '.causes[0].fix[]' "$r" | grep -q 'Port: 587; encryption: STARTTLS' ||
+	fail "the fix does not give the working port and encryption: $(jq -r '.causes[0].fix[]' "$r")"
 pass "a server name that does not exist, the provider's works: client.settings-differ"
 lab_postfix_stop
 

@@ -170,6 +170,14 @@ static const struct expand_case {
 	{ "${smtp.port:-25}", "", "587" },
 	{ "${nothing:-}", "(unknown)", "" },
 	{ "${nothing:-two words, and $ signs}", "", "two words, and $ signs" },
+	/* A default may itself refer to answers, to any depth. */
+	{ "${nothing:-${smtp.host}}", "(unknown)", "smtp.example.com" },
+	{ "${nothing:-${empty:-${smtp.port}}}!", "", "587!" },
+	{ "${nothing:-${empty}}", "(unknown)", "(unknown)" },
+	{ "${smtp.port:-${smtp.host}}", "", "587" },
+	{ "${nothing:-a ${smtp.port} b}", "", "a 587 b" },
+	/* An unclosed outer reference stays as written; the inner one still expands. */
+	{ "${nothing:-${unclosed}", "", "${nothing:-" },
 	/* An empty answer says no more than no answer (as ":-" does in sh). */
 	{ "${empty}", "(unknown)", "(unknown)" },
 	{ "${empty:-x}", "(unknown)", "x" },
