@@ -83,6 +83,10 @@ sendfix_batch "$r" --cafile "$LAB_CA" --answer email=anna@corp.lab.test \
     --answer smtp.host=smtp.corp.lab.test --answer smtp.port=587 --answer smtp.security=starttls
 status_is 1
 json_is "$r" '.probes[] | select(.name == "provider") | .outcome' known
+# The recommendation is tested live before the user's own settings are asked for.
+json_is "$r" '.probes[] | select(.node == "confirm-provider") | .outcome' user-works
+json_is "$r" '[.path[] | select(. == "confirm-provider" or . == "ask-host")] | join(" ")' \
+    "confirm-provider ask-host"
 json_is "$r" '.causes[0].id' client.settings-differ
 jq -r '.causes[0].fix[]' "$r" | grep -q 'mail.privateemail.com' ||
 	fail "the fix does not name the provider's server: $(jq -r '.causes[0].fix[]' "$r")"

@@ -132,7 +132,7 @@ check matrix587 --answer smtp.port=587 --answer smtp.security=starttls \
 status_is 1
 json_is "$r" '.probes[] | select(.name == "smtp") | .outcome' starttls-unavailable
 json_is "$r" '.causes[0].id' settings.wrong-port
-json_is "$r" '.probes[] | select(.name == "smtp-matrix") | .facts.working' "smtp.lab.test 465 tls"
+json_is "$r" '.probes[] | select(.node == "find-working") | .facts.working' "smtp.lab.test 465 tls"
 jq -r '.causes[0].fix[]' "$r" | grep -q 'the port to 465 and the encryption to SSL/TLS' ||
 	fail "the fix does not name 465 with SSL/TLS: $(jq -r '.causes[0].fix[]' "$r")"
 
