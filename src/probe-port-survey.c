@@ -63,12 +63,21 @@ static const char *const probe_port_survey_outcomes[] = {
 	 * the server's submission ports work is the ISP's policy against spam, not a fault.
 	 */
 	"isp-blocks-25",
+	/*
+	 * Not a verdict either: the port opens over IPv4 while every IPv6 address of the
+	 * server hangs or is unreachable. Mail programs that try IPv6 first then stall.
+	 */
+	"ipv6-broken",
 	NULL
 };
 _Static_assert(sizeof probe_port_survey_outcomes / sizeof probe_port_survey_outcomes[0] ==
-    PORT_VERDICT_COUNT + 2, "probe_port_survey_outcomes does not match enum port_verdict");
-/* Trees written before isp-blocks-25 existed follow "filtered" or "blocked" instead. */
-static const char *const probe_port_survey_optional[] = { "isp-blocks-25", NULL };
+    PORT_VERDICT_COUNT + 3, "probe_port_survey_outcomes does not match enum port_verdict");
+/*
+ * Trees written before these existed follow the verdict they refine instead: "filtered"
+ * or "blocked" for isp-blocks-25, "open" for ipv6-broken.
+ */
+static const char *const probe_port_survey_optional[] = { "isp-blocks-25", "ipv6-broken",
+	NULL };
 
 const struct probe probe_port_survey = {
 	.name = "port-survey",
@@ -432,6 +441,26 @@ probe_port_survey_run(const struct probe_env *env, const struct probe_param *par
 				r->fallback = r->outcome;
 				r->outcome = "isp-blocks-25";
 			}
+	}
+	if (verdict == PORT_OPEN) {
+		int	 v4_ok = 0, v6_tried = 0, v6_ok = 0;
+
+		for (i = 0; i < naddrs; i++) {
+			enum net_status	 st = targets[i].status;	/* port 0 is the user's */
+
+			if (addrs[i].ss_family == AF_INET && st == NET_CONNECTED)
+				v4_ok = 1;
+			if (addrs[i].ss_family != AF_INET6)
+				continue;
+			v6_tried = 1;
+			/* Refused is an answer: only silence or no route is a broken path. */
+			if (st != NET_TIMEOUT && st != NET_UNREACHABLE)
+				v6_ok = 1;
+		}
+		if (v4_ok && v6_tried && !v6_ok) {
+			r->fallback = r->outcome;
+			r->outcome = "ipv6-broken";
+		}
 	}
 	xasprintf(&r->target, "%s port %d", host, port);
 

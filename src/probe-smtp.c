@@ -40,6 +40,7 @@ const struct probe probe_smtp = {
 	.summary = "the SMTP dialogue: greeting, encryption, login, sender and recipient",
 	.params = probe_smtp_params,
 	.outcomes = smtp_outcome_names,
+	.optional = smtp_outcome_optional,
 	.run = probe_smtp_run,
 };
 
@@ -345,6 +346,7 @@ probe_smtp_run(const struct probe_env *env, const struct probe_param *params, si
 
 	smtp_outcome_judge(&cfg, &cr, &ctx, &o);
 	r->outcome = o.outcome;
+	r->fallback = o.fallback;
 	for (i = 0; i < cr.session.transcript.n; i++)
 		strlist_add(&r->transcript, cr.session.transcript.v[i]);
 	if (have_other) {

@@ -38,6 +38,13 @@ const char *const smtp_outcome_names[] = {
 	"server-refused",	/* a refusal the table names no outcome for: quoted */
 	"no-greeting",		/* connected, but the server never spoke */
 	"failed",		/* anything else: the words say what */
+	"content-rejected",	/* optional: the message itself was refused as spam */
+	NULL
+};
+
+/* Finer readings added later: a tree without their branch follows server-refused. */
+const char *const smtp_outcome_optional[] = {
+	"content-rejected",
 	NULL
 };
 
@@ -64,6 +71,7 @@ static const struct {
 	{ "client.clock-wrong",		"clock-wrong" },
 	{ "antivirus.tls-interception",	"tls-interception" },
 	{ "isp.smtp-intercepted",	"smtp-intercepted" },
+	{ "spam.content-rejected",	"content-rejected" },
 };
 
 /* The cause an outcome stands for, where it stands for exactly one. */
@@ -96,6 +104,7 @@ smtp_outcome_set(struct smtp_outcome *o, const char *outcome, const char *fmt, .
 	va_list	 ap;
 	char	*words;
 	const char *id;
+	size_t	 i;
 
 	va_start(ap, fmt);
 	xvasprintf(&words, fmt, ap);
@@ -103,6 +112,10 @@ smtp_outcome_set(struct smtp_outcome *o, const char *outcome, const char *fmt, .
 	free(o->words);
 	o->words = words;
 	o->outcome = outcome;
+	o->fallback = NULL;
+	for (i = 0; smtp_outcome_optional[i] != NULL; i++)
+		if (strcmp(outcome, smtp_outcome_optional[i]) == 0)
+			o->fallback = "server-refused";
 	id = smtp_outcome_cause_id(outcome);
 	o->cause = id != NULL ? cause_find(id) : NULL;
 }

@@ -10,6 +10,8 @@
  * change, not what went wrong on the wire: several failures lead to one outcome.
  */
 extern const char *const smtp_outcome_names[];
+/* The optional ones among them (struct probe's optional); each falls back to server-refused. */
+extern const char *const smtp_outcome_optional[];
 
 /* What else is known when the verdict is made. */
 struct smtp_outcome_context {
@@ -29,6 +31,7 @@ struct smtp_outcome_context {
 
 struct smtp_outcome {
 	const char		*outcome;	/* one of smtp_outcome_names */
+	const char		*fallback;	/* for an optional outcome: the ordinary one */
 	const struct cause	*cause;		/* NULL for works / inconclusive outcomes */
 	char			*words;		/* our words: what happened, one sentence */
 	char			*reply;		/* the server's reply that decided it

@@ -113,6 +113,11 @@ SCENARIOS = {
                     "550-5.7.26 lab.test domain if this was a legitimate mail.\n"
                     "550 5.7.26  https://support.google.com/mail/?p=DmarcRejection",
     },
+    "content-spam": {
+        "about": "the message itself refused by a content filter, after the final dot",
+        "data_end": "554 5.7.1 Message rejected: likely unsolicited mail (content "
+                    "filter)",
+    },
     "relay-denied": {
         "about": "Postfix without AUTH: relaying refused",
         "ehlo": ["PIPELINING", "SIZE 10240000", "STARTTLS", "ENHANCEDSTATUSCODES",

@@ -81,6 +81,8 @@ expect quota isp.rate-limited 587 starttls
 # A receiver's SPF/DMARC refusal arrives only after the message: with a test message.
 fake 587 spf-550-5.7.26 $chain
 expect spf-after-data dns.spf-missing 587 starttls --send-test-to friend@example.net
+fake 587 content-spam $chain
+expect content spam.content-rejected 587 starttls --send-test-to friend@example.net
 fake 587 blocklisted-greeting $chain
 expect blocklisted spam.ip-listed 587 starttls
 fake 587 starttls-required $chain

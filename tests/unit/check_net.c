@@ -276,7 +276,8 @@ START_TEST(test_verdict_names)
 	}
 	/* After the verdicts, the one outcome that is not a verdict of its own. */
 	ck_assert_str_eq(p->outcomes[PORT_VERDICT_COUNT], "isp-blocks-25");
-	ck_assert_ptr_null(p->outcomes[PORT_VERDICT_COUNT + 1]);
+	ck_assert_str_eq(p->outcomes[PORT_VERDICT_COUNT + 1], "ipv6-broken");
+	ck_assert_ptr_null(p->outcomes[PORT_VERDICT_COUNT + 2]);
 }
 END_TEST
 
@@ -390,7 +391,7 @@ START_TEST(test_registry)
 
 	p = probe_find("port-survey");
 	ck_assert_ptr_eq(p, &probe_port_survey);
-	ck_assert_int_eq(count_strings(p->outcomes), 7);
+	ck_assert_int_eq(count_strings(p->outcomes), 8);
 	ck_assert_str_eq(p->optional[0], "isp-blocks-25");
 	ck_assert(probe_has_outcome(p, "open"));
 	ck_assert(probe_has_outcome(p, "port-closed"));
