@@ -26,13 +26,14 @@ dns_restart() {
 	sleep 0.2
 	lab_dns "$@"
 }
-# healthy NAME: a login on 587 that works, with the records dnsmasq now serves.
+# healthy NAME [ARGS...]: a login on 587 that works, with the records dnsmasq now serves.
 healthy() {
 	r="$LAB_TMP/$1.json"
+	shift
 	sendfix_batch "$r" --cafile "$LAB_CA" --answer email="$LAB_PF_USER" \
 	    --answer smtp.host=smtp.lab.test --answer smtp.port=587 \
 	    --answer smtp.security=starttls --answer smtp.user="$LAB_PF_USER" \
-	    --answer smtp.password-file="$pw"
+	    --answer smtp.password-file="$pw" "$@"
 }
 
 lab_dns "$SPF" "$DKIM" "$DMARC"
@@ -44,6 +45,17 @@ json_is "$r" '.path[-1]' server-works
 json_is "$r" '.probes[] | select(.name == "sender-dns") | .outcome' ok
 json_is "$r" '.probes[] | select(.name == "sender-ptr") | .outcome' ok
 pass "SPF, DKIM, DMARC and PTR in place: the healthy path exits 0"
+
+# What no probe sees: the user says the mail program still fails with these settings.
+healthy stillfails --answer client.still-fails=yes --answer client.mail-scanning=no
+status_is 1
+json_is "$r" '.causes[0].id' client.not-the-server
+healthy avpaused --answer client.still-fails=yes --answer client.mail-scanning=yes \
+    --answer client.scanning-paused-works=yes
+json_is "$r" '.causes[0].id' antivirus.mail-scanning
+healthy avmaybe --answer client.still-fails=yes --answer client.mail-scanning=yes
+json_is "$r" '[.causes[].id] | join(" ")' "antivirus.mail-scanning client.not-the-server"
+pass "the path works but the mail program fails: client.not-the-server, antivirus.mail-scanning (both, most likely first, when not tried)"
 
 dns_restart "$DKIM" "$DMARC"
 healthy nospf

@@ -361,6 +361,36 @@ START_TEST(test_default_tree)
 }
 END_TEST
 
+/*
+ * Every cause of the catalogue is the diagnosis of at least one conclusion of the default
+ * tree. (Every node is reachable from Start, or the loader would have refused the tree.)
+ */
+START_TEST(test_default_tree_covers_catalogue)
+{
+	const struct embedded_file	*ef;
+	const struct cause *const	*c;
+	struct tree			*t;
+	char				*errors;
+	size_t				 i, j;
+	int				 found;
+
+	ef = embedded_find("cannot-send.tree");
+	ck_assert_ptr_nonnull(ef);
+	if (tree_parse_buffer("cannot-send.tree", (const char *)ef->data, ef->len, &t,
+	    &errors) != 0)
+		ck_abort_msg("the built-in tree is refused:\n%s", errors);
+	for (c = cause_all(); *c != NULL; c++) {
+		found = 0;
+		for (i = 0; i < t->nnodes && !found; i++)
+			for (j = 0; j < t->nodes[i]->ncauses && !found; j++)
+				found = strcmp(t->nodes[i]->causes[j], (*c)->id) == 0;
+		if (!found)
+			ck_abort_msg("no conclusion of the default tree names %s", (*c)->id);
+	}
+	tree_free(t);
+}
+END_TEST
+
 /* ---- one test per refusal in wizard/README ------------------------------------------- */
 
 START_TEST(test_refuse_missing_target)
@@ -1344,6 +1374,7 @@ tree_parse_suite(void)
 	tcase_add_test(tc, test_valid_odd_layout);
 	tcase_add_test(tc, test_valid_question_loop);
 	tcase_add_test(tc, test_default_tree);
+	tcase_add_test(tc, test_default_tree_covers_catalogue);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("refusals");
