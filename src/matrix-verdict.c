@@ -548,7 +548,7 @@ matrix_conclude(char **out, const struct matrix_cell *cells, const char *const *
 	uh = u->host >= 0 && (size_t)u->host < nhosts ? hosts[u->host] : NULL;
 	switch (v->outcome) {
 	case MATRIX_USER_WORKS:
-		matrix_cat(out, ": your own setting, %s port %d with %s, works%s", bh, b->port,
+		matrix_cat(out, ": the setting asked about, %s port %d with %s, works%s", bh, b->port,
 		    matrix_security_words(b->security), b->verified ? "" :
 		    " (though the certificate did not verify)");
 		break;

@@ -86,6 +86,7 @@ static const struct probe_param_spec probe_smtp_matrix_params[] = {
 	{ "ports", 0, "the ports to try on every server (default \"" MATRIX_DEFAULT_PORTS "\")" },
 	{ "user-port", 0, "the port the mail program uses" },
 	{ "user-security", 0, "the encryption the mail program uses: none, starttls or tls" },
+	{ "first-role", 0, "how the evidence names the first server (default \"your server\")" },
 	{ NULL, 0, NULL }
 };
 
@@ -541,7 +542,7 @@ probe_smtp_matrix_run(const struct probe_env *env, const struct probe_param *par
 	const struct matrix_slot *b, *u;
 	const char		*value, **names = NULL, **rownames = NULL;
 	char			**hosts = NULL, **causes = NULL, *s, *tmp, *key, *line;
-	char			*pattern = NULL;
+	char			*pattern = NULL, *first_role = NULL;
 	char			 abuf[64];
 	int			 ports[MATRIX_MAX_PORTS + 1], *rc = NULL, user_port = 0;
 	int			 has_user, user_known, ret = -1, same;
@@ -567,6 +568,11 @@ probe_smtp_matrix_run(const struct probe_env *env, const struct probe_param *par
 	if (matrix_security_parse(probe_param_get(params, nparams, "user-security"),
 	    &user_known, &user_security, cause) != 0)
 		goto out;
+	/* The tree's words for the first server: "your server", "the provider's server". */
+	value = probe_param_get(params, nparams, "first-role");
+	s = sanitize_str(value != NULL ? value : "your server");
+	xasprintf(&first_role, " (%s)", s);
+	free(s);
 	if ((value = probe_param_get(params, nparams, "ports")) == NULL)
 		value = MATRIX_DEFAULT_PORTS;
 	if (matrix_ports(value, has_user ? user_port : 0, ports, &nports, cause) != 0)
@@ -829,7 +835,7 @@ probe_smtp_matrix_run(const struct probe_env *env, const struct probe_param *par
 
 	/* Evidence: the table, one line per server, then the cells that matter most. */
 	for (i = 0; i < nrows; i++) {
-		const char	*role = rows[i].user ? " (your server)" :
+		const char	*role = rows[i].user ? first_role :
 			    rows[i].reference ? " (reference host)" : "";
 
 		if (rows[i].naddrs == 0) {
@@ -905,6 +911,7 @@ probe_smtp_matrix_run(const struct probe_env *env, const struct probe_param *par
 	ret = 0;
 
 out:
+	free(first_role);
 	r->elapsed_ms = mono_ms() - start;
 	if (ret == 0)
 		probe_result_fact(r, "elapsed-ms", "%lld", r->elapsed_ms);

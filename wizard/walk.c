@@ -9,6 +9,7 @@
 
 static void	 walk_enter(struct walk *, const struct tree_node *);
 static void	 walk_follow(struct walk *, const char *, const char *);
+static void	 walk_choice_label(struct walk *, const struct tree_node *, const char *);
 static char	*walk_fact_key(const struct tree_node *, const char *);
 static void	 walk_facts_unset(struct walk *, const struct tree_node *);
 static void	 walk_facts_restore(struct walk *, const struct tree_node *);
@@ -123,6 +124,27 @@ walk_follow(struct walk *w, const char *label, const char *fallback)
 	walk_enter(w, b->node);
 }
 
+/*
+ * Keeps the label of the choice taken as KEY.label, so a conclusion can quote the user's
+ * answer in the words they picked ("${client.changed.label}"). Stored like a probe fact:
+ * the report's answers list only what the user gave.
+ */
+static void
+walk_choice_label(struct walk *w, const struct tree_node *n, const char *value)
+{
+	char	*key;
+	size_t	 i;
+
+	for (i = 0; i < n->nchoices; i++) {
+		if (strcmp(n->choices[i].value, value) != 0)
+			continue;
+		xasprintf(&key, "%s.label", n->key);
+		answers_set(w->answers, key, n->choices[i].label, ANSWER_PROBE, 0);
+		free(key);
+		return;
+	}
+}
+
 int
 walk_answer(struct walk *w, const char *value, enum answer_origin origin, char **cause)
 {
@@ -140,6 +162,9 @@ walk_answer(struct walk *w, const char *value, enum answer_origin origin, char *
 
 	switch (n->qtype) {
 	case TREE_Q_CHOICE:
+		walk_choice_label(w, n, value);
+		walk_follow(w, value, "next");
+		break;
 	case TREE_Q_YESNO:
 		walk_follow(w, value, "next");
 		break;

@@ -7,9 +7,10 @@ lab_reference
 lab_server 465
 
 out="$LAB_TMP/plain.out"
-# welcome (Enter), email, the error message "0" (don't know), host, port "?" then 588, back, 587, security by number (1 =
+# welcome (Enter), email, the error message, what changed and the network "0" (don't
+# know), host, port "?" then 588, back, 587, security by number (1 =
 # STARTTLS), then the probes run and the diagnosis is printed.
-printf '\nanna@lab.test\n0\nsmtp.lab.test\n?\n588\nb\n587\n1\n' |
+printf '\nanna@lab.test\n0\n0\n0\nsmtp.lab.test\n?\n588\nb\n587\n1\n' |
 	in_client env TERM=dumb "$SENDFIX" --plain --resolver 192.0.2.53 \
 	    --reference-host ref.lab.test --timeout "$LAB_TIMEOUT" >"$out" 2>&1
 st=$?

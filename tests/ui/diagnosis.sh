@@ -27,7 +27,11 @@ ui_wait $s "The error message you see"
 ui_has $s '"Must issue a STARTTLS command first"'
 pass "a mistyped address is refused on the spot, and the question stays"
 
-# The error message: "I don't know" (0) goes on to the settings.
+# The error message, what changed, the network: "I don't know" (0) goes on to the settings.
+ui_keys $s 0
+ui_wait $s "What changed recently"
+ui_keys $s 0
+ui_wait $s "The network you are on"
 ui_keys $s 0
 ui_wait $s "Outgoing server settings > Question"
 

@@ -35,6 +35,10 @@ ui_wait ascii "Your email address"
 ui_keys ascii Enter
 ui_wait ascii "The error message you see"
 ui_keys ascii 0
+ui_wait ascii "What changed recently"
+ui_keys ascii 0
+ui_wait ascii "The network you are on"
+ui_keys ascii 0
 ui_wait ascii "> smtp.lab.test"
 ui_keys ascii Enter
 ui_wait ascii "Outgoing server port"

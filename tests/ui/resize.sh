@@ -41,6 +41,10 @@ ui_type $s ".test"
 ui_keys $s Enter
 ui_wait $s "The error message you see"
 ui_keys $s 0
+ui_wait $s "What changed recently"
+ui_keys $s 0
+ui_wait $s "The network you are on"
+ui_keys $s 0
 ui_wait $s "What is the name of your outgoing mail server?"
 ui_has $s "Outgoing server settings > Question"
 pass "after a storm of resizes the layout is right and the answer complete"

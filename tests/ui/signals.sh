@@ -36,6 +36,10 @@ ui_wait hp "Your email address"
 ui_keys hp Enter
 ui_wait hp "The error message you see"
 ui_keys hp 0
+ui_wait hp "What changed recently"
+ui_keys hp 0
+ui_wait hp "The network you are on"
+ui_keys hp 0
 ui_wait hp "What is the name of your outgoing mail server?"
 ui_type hp "down.lab.test"
 ui_keys hp Enter

@@ -28,6 +28,10 @@ ui_wait $s "Your email address"
 ui_keys $s Enter
 ui_wait $s "The error message you see"
 ui_keys $s 0
+ui_wait $s "What changed recently"
+ui_keys $s 0
+ui_wait $s "The network you are on"
+ui_keys $s 0
 # smtp.lab.test answers with STARTTLS: sendfix found it as the likely setting for lab.test.
 ui_wait $s "The outgoing settings for" 20
 ui_has $s "Server: smtp.lab.test"

@@ -231,9 +231,9 @@ struct pattern_case {
 static const struct pattern_case pattern_cases[] = {
 	{ 9, "465 and 587 work; 25 is silent towards every host; 2525 is silent: your network "
 	    "blocks port 25, which is fine: use port 587 with STARTTLS" },
-	{ 0, "465 and 587 work; 25 is silent; 2525 is refused: your own setting, "
+	{ 0, "465 and 587 work; 25 is silent; 2525 is refused: the setting asked about, "
 	    "smtp.example.com port 587 with STARTTLS, works" },
-	{ 1, "465 and 587 work: your own setting, smtp.example.com port 465 with SSL/TLS, works "
+	{ 1, "465 and 587 work: the setting asked about, smtp.example.com port 465 with SSL/TLS, works "
 	    "(though the certificate did not verify)" },
 	{ 2, "587 works; 465 is refused: port 587 of smtp.example.com works with STARTTLS, not "
 	    "with SSL/TLS: switch the encryption to STARTTLS" },
