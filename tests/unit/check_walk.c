@@ -211,6 +211,9 @@ START_TEST(test_choice)
 	answer("465");
 	at("ask-auth");
 	ck_assert_str_eq(answers_get(as, "smtp.port"), "465");
+	/* The label picked is kept for conclusions to quote, as a fact, not an answer. */
+	ck_assert_str_eq(answers_get(as, "smtp.port.label"), "465 (SSL/TLS)");
+	ck_assert_int_eq(answers_find(as, "smtp.port.label")->origin, ANSWER_PROBE);
 	ck_assert_int_eq(walk_back(w), 0);
 	at("ask-port");
 
@@ -218,6 +221,7 @@ START_TEST(test_choice)
 	answer("25");
 	at("port-25");
 	ck_assert_str_eq(answers_get(as, "smtp.port"), "25");
+	ck_assert_str_eq(answers_get(as, "smtp.port.label"), "25 (often blocked)");
 	walk_next(w);
 	at("ask-auth");
 	ck_assert_int_eq(walk_back(w), 0);
