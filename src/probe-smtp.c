@@ -3,6 +3,7 @@
 
 #include <sys/random.h>
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -110,7 +111,12 @@ probe_smtp_facts(struct probe_result *r, const struct smtp_check_config *cfg,
 	probe_result_fact(r, "ip", "%.*s", (int)strcspn(cr->address + (cr->address[0] == '['),
 	    "]"), cr->address + (cr->address[0] == '['));
 	probe_result_fact(r, "helo-name", "%s", cr->helo_name);
-	probe_result_fact(r, "words", "%s", o->words != NULL ? o->words : "");
+	/* A sentence of its own in the tree's evidence: it starts with a capital. */
+	if (o->words != NULL && *o->words != '\0')
+		probe_result_fact(r, "words", "%c%s", toupper((unsigned char)*o->words),
+		    o->words + 1);
+	else
+		probe_result_fact(r, "words", "%s", "");
 	probe_result_fact(r, "reply", "%s", o->reply != NULL ? o->reply :
 	    "(the server gave no reply)");
 	probe_result_fact(r, "step", "%s", smtp_phase_name(s->phase));
