@@ -23,6 +23,7 @@ static const struct probe *const probe_table[] = {
 	&probe_sender_ptr,
 	&probe_reputation,
 	&probe_provider,
+	&probe_mail_program,
 	NULL
 };
 

@@ -129,5 +129,6 @@ extern const struct probe probe_sender_dns;
 extern const struct probe probe_sender_ptr;
 extern const struct probe probe_reputation;
 extern const struct probe probe_provider;
+extern const struct probe probe_mail_program;
 
 #endif

@@ -143,7 +143,7 @@ check_branches(struct check *c)
 	struct tree		*t = c->t;
 	struct tree_node	*n;
 	struct tree_branch	*b;
-	char			*name;
+	char			*name, *q;
 	size_t			 i, j, to, total = 0;
 
 	for (i = 0; i < t->nnodes; i++)
@@ -156,10 +156,14 @@ check_branches(struct check *c)
 		for (j = 0; j < n->nbranches; j++) {
 			b = &n->branches[j];
 			if ((to = check_lookup(c, b->target)) == (size_t)-1) {
+				/* The target is the file's text: quoted, so a line break or
+				   an escape in it cannot forge a line of the messages. */
 				name = check_branch_name(b);
+				q = tree_quote(b->target);
 				b->node = NULL;
-				tree_error(c->e, b->line, "branch \"%s\" goes to missing node "
-				    "\"%s\"", name, b->target);
+				tree_error(c->e, b->line, "branch \"%s\" goes to missing node %s",
+				    name, q);
+				free(q);
 				free(name);
 				continue;
 			}

@@ -340,6 +340,12 @@ tree_parse_line(struct tree_parser *p, const char *l, size_t n, int lineno)
 		f = &st->v[st->n - 1];
 		if (f->cont_line == 0)
 			f->cont_line = lineno;
+		/*
+		 * A one-line key keeps its first line (the continuation is reported later):
+		 * a line break in a node ID or target would forge lines in the messages.
+		 */
+		if (f->key == TK_BAD || !tree_keys[f->key].multiline)
+			return;
 		while (n > 0 && (*l == ' ' || *l == '\t')) {
 			l++;
 			n--;

@@ -1,0 +1,8 @@
+#!/bin/sh
+# The network path: firewall.*, port.*, isp.*
+# One part of the scenario suite (run.sh), split so that make -j runs the parts side by side.
+SCEN_PATTERNS='firewall.* port.* isp.*'
+# Split into patterns, never expanded here.
+set -f
+# shellcheck disable=SC2086
+exec sh "$TESTDIR/scenarios/run.sh" $SCEN_PATTERNS
