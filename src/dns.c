@@ -295,7 +295,7 @@ dns_set_server(struct __res_state *st, const struct sockaddr_storage *ss)
 }
 
 /*
- * Reads what res_nquery() left in the buffer when it returned -1. 0 with *status when msg
+ * Reads what res_nsend() left in the buffer (also when it returned -1). 0 with *status when msg
  * holds a response (QR set) to exactly the question (name, type); -1 when it holds none.
  * The question is compared because glibc's send_dg() reads every datagram into the
  * caller's buffer, including spurious ones it then drops, before it times out.
@@ -476,8 +476,8 @@ dns_parse_addrs(const unsigned char *msg, size_t len, int type,
 
 /*
  * One query on its own resolver state (a struct __res_state must not be shared between
- * threads). res_nquery() collapses SERVFAIL, REFUSED and "no answer" into -1 with h_errno
- * TRY_AGAIN or NO_RECOVERY, so the outcome is read from what it leaves behind:
+ * threads). res_nsend() returns -1 when every server said SERVFAIL or REFUSED or nothing
+ * came back in time, so the outcome is read from what it leaves behind:
  *  - glibc's send_dg() and send_vc() read every reply straight into the caller's buffer
  *    (res_query.c passes it down unchanged) and leave it there when they give up on that
  *    server, so after -1 the buffer holds the last reply received. The header is zeroed
@@ -502,8 +502,8 @@ dns_query_run(struct dns_query *q)
 {
 	struct __res_state	 st;
 	struct sockaddr_storage	 server;
-	unsigned char		*buf;
-	int			 n, err;
+	unsigned char		*buf, query[NS_PACKETSZ];
+	int			 n, qlen, err, replied;
 	enum dns_status		 status;
 
 	q->status = DNS_ERROR;
@@ -530,14 +530,28 @@ dns_query_run(struct dns_query *q)
 	st.options &= ~RES_USEVC;
 
 	buf = xcalloc(1, DNS_BUFSIZE);
+	/*
+	 * res_nmkquery() and res_nsend() rather than res_nquery(), so that the query id is
+	 * known: a reply glibc dropped because its id did not match (hostile case: a forged
+	 * or stale answer) is still in the buffer when glibc gives up, and without the id it
+	 * would be read as the server's answer, turning a timeout into "no such record".
+	 */
+	qlen = res_nmkquery(&st, ns_o_query, q->name, ns_c_in, q->type, NULL, 0, NULL,
+	    query, sizeof query);
+	if (qlen < HFIXEDSZ) {
+		free(buf);
+		res_nclose(&st);
+		return;
+	}
 	errno = 0;
-	n = res_nquery(&st, q->name, ns_c_in, q->type, buf, DNS_BUFSIZE);
+	n = res_nsend(&st, query, qlen, buf, DNS_BUFSIZE);
 	err = errno;
 	if (n > DNS_BUFSIZE)
 		n = DNS_BUFSIZE;
+	replied = memcmp(buf, query, 2) == 0 && dns_reply_status(buf,
+	    n >= 0 ? (size_t)n : DNS_BUFSIZE, q->name, q->type, &status) == 0;
 
-	if (dns_reply_status(buf, n >= 0 ? (size_t)n : DNS_BUFSIZE, q->name, q->type,
-	    &status) == 0 && (buf[2] & 0x02) != 0) {
+	if (replied && (buf[2] & 0x02) != 0) {
 		/* TC (RFC 1035 4.1.1, RFC 7766 5): keep any whole records, then use TCP. */
 		if (n >= 0)
 			dns_query_parse(q, buf, (size_t)n);
@@ -546,12 +560,12 @@ dns_query_run(struct dns_query *q)
 		else
 			dns_first_server(&st, &server);
 		dns_query_tcp(q, &st, &server);
-	} else if (n >= 0) {
+	} else if (n >= 0 && replied && (buf[3] & 0x0f) == ns_r_noerror) {
 		/* NOERROR with answers but none of this type (a CNAME alone): NODATA. */
 		q->status = dns_query_parse(q, buf, (size_t)n) > 0 ? DNS_OK : DNS_NODATA;
-	} else if (dns_reply_status(buf, DNS_BUFSIZE, q->name, q->type, &status) == 0)
+	} else if (replied)
 		q->status = status;
-	else if (st.res_h_errno == TRY_AGAIN && err != ECONNREFUSED)
+	else if (n < 0 && err != ECONNREFUSED)
 		q->status = DNS_TIMEOUT;
 	else
 		q->status = DNS_ERROR;

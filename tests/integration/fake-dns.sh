@@ -15,10 +15,8 @@ FAKE="$TESTDIR/integration/fake-dns.py"
 
 # Scenarios whose check is known to fail because of a reported bug in src/dns.c: a
 # failure is shown as XFAIL and does not fail the test; a pass says to take it out.
-#   wrong-id: after res_nquery() gives up, dns_query_run() classifies the reply glibc left
-#   in the buffer without comparing its id, so a reply with another id (dropped by glibc)
-#   turns a timeout into NODATA.
-KNOWN_BUGS="wrong-id"
+#   (none: wrong-id, a reply with another query id, was one until dns.c compared the id.)
+KNOWN_BUGS=""
 
 lab_up
 lab_reference
