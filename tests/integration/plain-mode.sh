@@ -10,7 +10,7 @@ out="$LAB_TMP/plain.out"
 # welcome (Enter), email, the error message, what changed and the network "0" (don't
 # know), host, port "?" then 588, back, 587, security by number (1 =
 # STARTTLS), then the probes run and the diagnosis is printed.
-printf '\nanna@lab.test\n0\n0\n0\nsmtp.lab.test\n?\n588\nb\n587\n1\n' |
+printf '\nanna@lab.test\n0\n0\n0\n0\nsmtp.lab.test\n?\n588\nb\n587\n1\n' |
 	in_client env TERM=dumb "$SENDFIX" --plain --resolver 192.0.2.53 \
 	    --reference-host ref.lab.test --timeout "$LAB_TIMEOUT" >"$out" 2>&1
 st=$?
@@ -18,7 +18,7 @@ st=$?
 grep -q 'Outgoing server port' "$out" || fail "the port question was not shown"
 grep -q 'Most providers use' "$out" || fail "the help text was not shown after ?"
 grep -q '1) STARTTLS' "$out" || fail "the choices are not numbered"
-grep -q 'change the port to' "$out" || fail "no fix steps in the result: $(cat "$out")"
+grep -q 'port field, enter 465' "$out" || fail "no fix steps in the result: $(cat "$out")"
 grep -q "$(printf '\033')" "$out" && fail "escape codes in plain output"
 pass "plain mode through a pipe reaches settings.wrong-port"
 

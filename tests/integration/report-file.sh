@@ -14,7 +14,7 @@ json_is "$r" '.sendfix | test("^[0-9]")' true
 json_is "$r" '.started | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T")' true
 json_is "$r" '.elapsed_ms | type' number
 json_is "$r" '.path[0]' welcome
-json_is "$r" '[.probes[].name] | join(" ")' 'explain provider resolve port-survey smtp smtp-matrix'
+json_is "$r" '[.probes[].name] | join(" ")' 'explain provider mail-program resolve port-survey smtp smtp-matrix'
 pass "JSON report created 0600 with the interface's fields"
 
 printf 'secret-canary-Pw1\n' >"$LAB_TMP/pw"

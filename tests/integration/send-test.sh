@@ -31,13 +31,13 @@ check() {
 fact() { jq -r --arg k "$1" '.probes[] | select(.name == "smtp") | .facts[$k]' "$r"; }
 
 # plain ANSWER: --plain through a pipe: Enter keeps every pre-filled answer and passes the
-# screen with the settings found for lab.test ("0" for what changed, the network and the
+# screen with the settings found for lab.test ("0" for the mail program, what changed, the network and the
 # error message question), then ANSWER to the confirmation, which comes right after the
 # user name (the password prompt reads nothing without a terminal), then "n": the mail
 # program does not still fail.
 plain() {
 	out="$LAB_TMP/plain-$1.out"
-	{ printf '\n\n0\n0\n0\n\n\n\n\n\n%s\nn\n' "$1"; yes '' | head -20; } |
+	{ printf '\n\n0\n0\n0\n0\n\n\n\n\n\n%s\nn\n' "$1"; yes '' | head -20; } |
 		in_client env TERM=dumb "$SENDFIX" --plain --resolver 192.0.2.53 \
 		    --reference-host ref.lab.test --timeout "$LAB_TIMEOUT" --cafile "$LAB_CA" \
 		    --answer smtp.host=smtp.lab.test --answer email="$LAB_PF_USER" \

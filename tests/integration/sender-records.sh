@@ -104,7 +104,7 @@ jq -r '.causes[0].fix[]' "$r" | grep -q 'mail.privateemail.com' ||
 	fail "the fix does not name the provider's server: $(jq -r '.causes[0].fix[]' "$r")"
 jq -r '.causes[0].fix[]' "$r" | grep -q '\${' &&
 	fail "a fix step holds an unexpanded reference: $(jq -r '.causes[0].fix[]' "$r")"
-jq -r '.causes[0].fix[]' "$r" | grep -q 'Port: 587; encryption: STARTTLS' ||
+jq -r '.causes[0].fix[]' "$r" | tr '\n' ' ' | grep -q 'port field, enter 587\..*encryption to STARTTLS' ||
 	fail "the fix does not give the working port and encryption: $(jq -r '.causes[0].fix[]' "$r")"
 pass "a server name that does not exist, the provider's works: client.settings-differ"
 lab_postfix_stop

@@ -133,7 +133,7 @@ status_is 1
 json_is "$r" '.probes[] | select(.name == "smtp") | .outcome' starttls-unavailable
 json_is "$r" '.causes[0].id' settings.wrong-port
 json_is "$r" '.probes[] | select(.node == "find-working") | .facts.working' "smtp.lab.test 465 tls"
-jq -r '.causes[0].fix[]' "$r" | grep -q 'the port to 465 and the encryption to SSL/TLS' ||
+jq -r '.causes[0].fix[]' "$r" | tr '\n' ' ' | grep -q 'port field, enter 465\..*encryption to SSL/TLS' ||
 	fail "the fix does not name 465 with SSL/TLS: $(jq -r '.causes[0].fix[]' "$r")"
 
 pass "Postfix: healthy 587 and 465 exit 0; wrong password, no STARTTLS, TLS mismatch both ways, no login, expired and wrong-name certificates diagnosed; no unencrypted login without consent; the way through found when STARTTLS is missing; no password in any report"

@@ -16,7 +16,7 @@ json_is "$r" '.causes[0].id' settings.wrong-port
 json_is "$r" '.causes | length' 1
 json_is "$r" '.probes[] | select(.name == "port-survey") | .facts["open-ports"]' 465
 json_is "$r" '.probes[] | select(.name == "port-survey") | .facts["suggest-port"]' 465
-jq -r '.causes[0].fix[]' "$r" | grep -q 'change the port to 465' ||
+jq -r '.causes[0].fix[]' "$r" | grep -q 'port field, enter 465' ||
 	fail "the fix does not say which port to use"
 jq -r '.causes[0].fix[]' "$r" | grep -q 'SSL/TLS' ||
 	fail "the fix does not say which encryption goes with port 465"

@@ -23,6 +23,9 @@ ui_has $s "Your email address"
 ui_keys $s C-u
 ui_type $s "anna@lab.test"
 ui_keys $s Enter
+ui_wait $s "Your mail program"
+ui_has $s "Thunderbird"
+ui_keys $s 1
 ui_wait $s "The error message you see"
 ui_has $s '"Must issue a STARTTLS command first"'
 pass "a mistyped address is refused on the spot, and the question stays"
@@ -95,7 +98,8 @@ ui_wait $s "The report was saved to $report"
 [ -f "$report" ] || fail "no report at $report"
 [ "$(stat -c %a "$report")" = 600 ] || fail "the report is not private: $(stat -c %a "$report")"
 grep -q "settings.wrong-port" "$report" || fail "the report does not name the cause: $(cat "$report")"
-grep -q "change the port to" "$report" || fail "the report has no fix steps"
+grep -q "In the Port field, enter 465" "$report" ||
+	fail "the report has no fix steps in Thunderbird's words"
 grep -q "$(printf '\033')" "$report" && fail "escape codes in the report"
 pass "s saves the report where the user says, readable only by them"
 

@@ -33,6 +33,8 @@ ui_wait ascii "Find out why your email will not send"
 ui_keys ascii Enter
 ui_wait ascii "Your email address"
 ui_keys ascii Enter
+ui_wait ascii "Your mail program"
+ui_keys ascii 0
 ui_wait ascii "The error message you see"
 ui_keys ascii 0
 ui_wait ascii "What changed recently"

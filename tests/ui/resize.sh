@@ -39,6 +39,8 @@ done
 ui_resize $s 80 24
 ui_type $s ".test"
 ui_keys $s Enter
+ui_wait $s "Your mail program"
+ui_keys $s 0
 ui_wait $s "The error message you see"
 ui_keys $s 0
 ui_wait $s "What changed recently"

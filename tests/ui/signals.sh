@@ -34,6 +34,8 @@ ui_wait hp "Find out why your email will not send"
 ui_keys hp Enter
 ui_wait hp "Your email address"
 ui_keys hp Enter
+ui_wait hp "Your mail program"
+ui_keys hp 0
 ui_wait hp "The error message you see"
 ui_keys hp 0
 ui_wait hp "What changed recently"

@@ -26,6 +26,8 @@ ui_wait $s "Find out why your email will not send"
 ui_keys $s Enter
 ui_wait $s "Your email address"
 ui_keys $s Enter
+ui_wait $s "Your mail program"
+ui_keys $s 0
 ui_wait $s "The error message you see"
 ui_keys $s 0
 ui_wait $s "What changed recently"
