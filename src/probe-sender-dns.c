@@ -755,6 +755,11 @@ sender_dns_run(const struct probe_env *env, const struct probe_param *params,
 		    &recs[SENDER_DNS_Q_TXT], r);
 		dkim_bad = sender_dns_dkim(domain, sel, nsel, r);
 		dmarc_bad = sender_dns_dmarc(domain, &recs[SENDER_DNS_Q_DMARC], r);
+		/*
+		 * The outcome is the first missing record, in the order receivers weigh them;
+		 * the others are named as well, so the user fixes all of them in one go rather
+		 * than one per run.
+		 */
 		if (spf_bad)
 			r->outcome = "spf-missing";
 		else if (dkim_bad)
@@ -763,6 +768,10 @@ sender_dns_run(const struct probe_env *env, const struct probe_param *params,
 			r->outcome = "dmarc-missing";
 		else
 			r->outcome = "ok";
+		if (dkim_bad && spf_bad)
+			probe_result_also(r, "dns.dkim-missing");
+		if (dmarc_bad && (spf_bad || dkim_bad))
+			probe_result_also(r, "dns.dmarc-missing");
 	}
 
 	for (i = 0; i < SENDER_DNS_Q_FIRST_DKIM; i++)

@@ -92,12 +92,25 @@ probe_result_free(struct probe_result *r)
 	free(r->target);
 	strlist_free(&r->evidence);
 	strlist_free(&r->transcript);
+	strlist_free(&r->also);
 	for (i = 0; i < r->nfacts; i++) {
 		free(r->facts[i].key);
 		free(r->facts[i].value);
 	}
 	free(r->facts);
 	probe_result_init(r);
+}
+
+void
+probe_result_also(struct probe_result *r, const char *cause_id)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->also.n; i++) {
+		if (strcmp(r->also.v[i], cause_id) == 0)
+			return;
+	}
+	strlist_add(&r->also, cause_id);
 }
 
 void

@@ -68,6 +68,12 @@ struct probe_result {
 	long long		 elapsed_ms;
 	struct strlist		 evidence;	/* our words, one finding per line */
 	struct strlist		 transcript;	/* "C: ..." / "S: ..." lines, AUTH payloads redacted */
+	/*
+	 * Cause IDs (causes.md) the probe also found, besides the one its outcome leads to,
+	 * most likely first: a domain missing SPF and DMARC takes the spf-missing branch and
+	 * names dns.dmarc-missing here, so the report lists both (walk.c).
+	 */
+	struct strlist		 also;
 	struct probe_fact	*facts;
 	size_t			 nfacts;
 };
@@ -78,6 +84,8 @@ void	 probe_result_free(struct probe_result *);
 void	 probe_result_fact(struct probe_result *, const char *key, const char *fmt, ...)
 	     PRINTFLIKE(3, 4);
 void	 probe_result_evidence(struct probe_result *, const char *fmt, ...) PRINTFLIKE(2, 3);
+/* Adds a cause the probe also found (see also above); a repeated ID is kept once. */
+void	 probe_result_also(struct probe_result *, const char *cause_id);
 /* dir is 'C' or 'S'; the bytes are sanitised. */
 void	 probe_result_transcript(struct probe_result *, char dir, const void *buf, size_t len);
 const char *probe_result_get_fact(const struct probe_result *, const char *key);

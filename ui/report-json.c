@@ -136,6 +136,13 @@ report_json_causes(const struct walk *w)
 		json_object_object_add(c, "title", report_json_string(w, wc->cause->title));
 		if ((section = cause_section_title(wc->cause->section)) != NULL)
 			json_object_object_add(c, "section_title", report_json_string(w, section));
+		/*
+		 * Beyond interface.md: how this cause relates to the first. "main" is the one
+		 * to fix first; "alternative" a less likely explanation the conclusion names;
+		 * "also-found" another problem a check found on the way, to fix afterwards.
+		 */
+		json_object_object_add(c, "role", json_object_new_string(i == 0 ? "main" :
+		    i >= o->ncauses - o->nalso ? "also-found" : "alternative"));
 		json_object_object_add(c, "evidence", report_json_list(w, ev, 1));
 		json_object_object_add(c, "fix", report_json_list(w, fix, 1));
 		json_object_array_add(a, c);

@@ -262,6 +262,7 @@ report_text_diagnosis(FILE *f, const struct walk *w)
 	const struct walk_outcome	*o;
 	const struct walk_cause		*wc;
 	const char			*section, *verdict;
+	char				*line;
 	size_t				 i;
 	int				 shown_ev = 0, shown_fix = 0;
 
@@ -288,13 +289,28 @@ report_text_diagnosis(FILE *f, const struct walk *w)
 		report_paragraphs(f, "  ", "  ", o->text);
 	}
 
+	/* Several causes: say which to work on first, and what the others are. */
+	if (o->nalso > 0) {
+		fputc('\n', f);
+		xasprintf(&line, "sendfix found %zu problems. They are listed below in the "
+		    "order to fix them: start with cause 1, the one most likely to stop your mail.",
+		    o->ncauses);
+		report_paragraphs(f, "  ", "  ", line);
+		free(line);
+	} else if (o->ncauses > 1) {
+		fputc('\n', f);
+		report_paragraphs(f, "  ", "  ", "Cause 1 is the most likely: start with it. "
+		    "The others are less likely explanations, to look at if fixing the first "
+		    "does not help.");
+	}
 	for (i = 0; i < o->ncauses; i++) {
 		wc = &o->causes[i];
 		if (o->ncauses == 1)
 			fprintf(f, "\nCause: %s\n", wc->cause->id);
 		else
 			fprintf(f, "\nCause %zu of %zu%s: %s\n", i + 1, o->ncauses,
-			    i == 0 ? " (the most likely)" : "", wc->cause->id);
+			    i == 0 ? " (fix this first)" : i >= o->ncauses - o->nalso ?
+			    " (also found)" : " (less likely)", wc->cause->id);
 		/* The outcome's title is often this cause's own: say it once. */
 		if (o->title == NULL || strcmp(o->title, wc->cause->title) != 0)
 			report_paragraphs(f, "  ", "  ", wc->cause->title);

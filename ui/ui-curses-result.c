@@ -83,8 +83,12 @@ ui_curses_result_build(struct ui_curses_view *v, struct ui_curses_doc *d)
 	}
 	switch (o->verdict) {
 	case TREE_VERDICT_FAULT:
-		head = o->ncauses > 1 ? "sendfix found the most likely problem:" :
-		    "sendfix found the problem:";
+		if (o->nalso > 0)
+			head = "sendfix found several problems; fix this one first:";
+		else if (o->ncauses > 1)
+			head = "sendfix found the most likely problem:";
+		else
+			head = "sendfix found the problem:";
 		break;
 	case TREE_VERDICT_HEALTHY:
 		head = "sendfix found no fault:";
@@ -120,10 +124,22 @@ ui_curses_result_build(struct ui_curses_view *v, struct ui_curses_doc *d)
 		free(s);
 		ui_curses_doc_blank(d);
 	}
-	if (o->ncauses > 1) {
+	if (o->nalso > 0) {
+		ui_curses_doc_text(d, "Also found: fix these next, in this order",
+		    UI_CURSES_HEADING, 0, UI_CURSES_RAW);
+		for (i = o->ncauses - o->nalso; i < o->ncauses; i++) {
+			c = o->causes[i].cause;
+			ui_curses_doc_item(d, "- ", c->title, UI_CURSES_NORMAL, 1,
+			    UI_CURSES_RAW);
+			ui_curses_list(d, &o->causes[i].evidence, 0);
+			ui_curses_list(d, &o->causes[i].fix, 1);
+		}
+		ui_curses_doc_blank(d);
+	}
+	if (o->ncauses - o->nalso > 1) {
 		ui_curses_doc_text(d, "Other possible causes, less likely", UI_CURSES_HEADING, 0,
 		    UI_CURSES_RAW);
-		for (i = 1; i < o->ncauses; i++) {
+		for (i = 1; i < o->ncauses - o->nalso; i++) {
 			c = o->causes[i].cause;
 			section = cause_section_title(c->section);
 			if (section != NULL)

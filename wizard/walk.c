@@ -15,6 +15,8 @@ static void	 walk_facts_unset(struct walk *, const struct tree_node *);
 static void	 walk_facts_restore(struct walk *, const struct tree_node *);
 static void	 walk_drop_probes(struct walk *, size_t);
 static void	 walk_outcome_build(struct walk *);
+static void	 walk_outcome_also(struct walk *, struct walk_outcome *);
+static const struct tree_node *walk_conclusion_for(const struct tree *, const char *);
 static void	 walk_outcome_free(struct walk_outcome *);
 static const struct tree_node *walk_expect(const struct walk *, enum tree_kind,
 		    const char *);
@@ -453,6 +455,7 @@ walk_outcome_build(struct walk *w)
 			strlist_add(&o->causes[i].fix, o->fix.v[j]);
 	}
 	o->ncauses = n->ncauses;
+	walk_outcome_also(w, o);
 
 	if (n->title != NULL)
 		o->title = answers_expand(w->answers, n->title, "(unknown)");
@@ -461,6 +464,74 @@ walk_outcome_build(struct walk *w)
 	else
 		o->title = xstrdup("");
 	w->outcome = o;
+}
+
+/*
+ * Adds the causes the probes on the path also found (probe_result.also) after the
+ * conclusion's own, which stay first: the conclusion is what the walk's branches point to,
+ * the others were seen on the way. Each takes the evidence and steps of the tree's first
+ * conclusion that names it as its main cause, so the words stay in the tree; a cause the
+ * tree has no conclusion for is listed with the probe's own evidence. A conclusion without
+ * a cause ("healthy", "inconclusive") becomes a fault when anything was found on the way.
+ */
+static void
+walk_outcome_also(struct walk *w, struct walk_outcome *o)
+{
+	const struct tree_node	*cn;
+	const struct cause	*c;
+	struct walk_cause	*wc;
+	const char		*id;
+	size_t			 i, j, k;
+
+	for (i = 0; i < w->nprobes; i++) {
+		for (j = 0; j < w->probes[i].result.also.n; j++) {
+			id = w->probes[i].result.also.v[j];
+			if ((c = cause_find(id)) == NULL)
+				fatalx("probe \"%s\": unknown cause \"%s\"",
+				    w->probes[i].node->id, id);
+			for (k = 0; k < o->ncauses; k++) {
+				if (o->causes[k].cause == c)
+					break;
+			}
+			if (k < o->ncauses)
+				continue;
+			o->causes = xreallocarray(o->causes, o->ncauses + 1, sizeof *o->causes);
+			wc = &o->causes[o->ncauses++];
+			o->nalso++;
+			memset(wc, 0, sizeof *wc);
+			wc->cause = c;
+			if ((cn = walk_conclusion_for(w->tree, id)) == NULL) {
+				for (k = 0; k < w->probes[i].result.evidence.n; k++)
+					strlist_add(&wc->evidence,
+					    w->probes[i].result.evidence.v[k]);
+				continue;
+			}
+			for (k = 0; k < cn->nevidence; k++)
+				strlist_take(&wc->evidence, answers_expand(w->answers,
+				    cn->evidence[k], "(unknown)"));
+			for (k = 0; k < cn->nfix; k++)
+				strlist_take(&wc->fix, answers_expand(w->answers, cn->fix[k],
+				    "(unknown)"));
+		}
+	}
+	if (o->ncauses != 0)
+		o->verdict = TREE_VERDICT_FAULT;
+}
+
+/* The first conclusion in file order whose main (first) cause is id, or NULL. */
+static const struct tree_node *
+walk_conclusion_for(const struct tree *t, const char *id)
+{
+	const struct tree_node	*n;
+	size_t			 i;
+
+	for (i = 0; i < t->nnodes; i++) {
+		n = t->nodes[i];
+		if (n->kind == TREE_CONCLUSION && n->ncauses != 0 &&
+		    strcmp(n->causes[0], id) == 0)
+			return (n);
+	}
+	return (NULL);
 }
 
 static void

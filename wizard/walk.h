@@ -30,6 +30,8 @@ struct walk_outcome {
 	char			*text;		/* expanded Text: */
 	struct walk_cause	*causes;	/* most likely first */
 	size_t			 ncauses;
+	size_t			 nalso;		/* the last nalso causes were found on the way
+						   (probe_result.also), not by the conclusion */
 	struct strlist		 evidence;	/* expanded Evidence: lines */
 	struct strlist		 fix;		/* expanded Fix: lines */
 };

@@ -80,6 +80,7 @@ scen_one() {
 	. "$TESTDIR/integration/postfix.sh"
 	NEEDS_POSTFIX=0
 	EXPECT_CAUSE=""
+	EXPECT_CAUSES=""
 	EXPECT_STATUS=""
 	ARGS=""
 	. "$sc_dir/scenario"
@@ -103,6 +104,9 @@ scen_one() {
 	else
 		json_is "$sc_json" '.causes[0].id' "$EXPECT_CAUSE"
 	fi
+	# Optional: every cause in order, with its role ("main", "alternative", "also-found").
+	[ -z "$EXPECT_CAUSES" ] ||
+		json_is "$sc_json" '[.causes[] | .id + ":" + .role] | join(" ")' "$EXPECT_CAUSES"
 
 	sc_txt="$LAB_TMP/report.txt"
 	in_client "$SENDFIX" --batch --resolver 192.0.2.53 --reference-host ref.lab.test \

@@ -22,6 +22,7 @@ static void	 teardown(void);
 static void	 at(const char *);
 static void	 answer(const char *);
 static void	 finish(const char *, const char *, const char *, const char *, const char *);
+static void	 finish_also(const char *, const char *, const char *, const char *);
 static void	 to_lookup(void);
 static void	 to_survey(void);
 static Suite	*walk_suite(void);
@@ -388,6 +389,70 @@ START_TEST(test_fault_outcome)
 }
 END_TEST
 
+/* What a probe found besides its outcome comes after the conclusion's causes (walk.c). */
+static void
+finish_also(const char *outcome, const char *also1, const char *also2, const char *also3)
+{
+	struct probe_result	 r;
+
+	probe_result_init(&r);
+	r.outcome = outcome;
+	r.target = xstrdup("smtp.example.com");
+	probe_result_evidence(&r, "evidence for %s", outcome);
+	probe_result_also(&r, also1);
+	if (also2 != NULL)
+		probe_result_also(&r, also2);
+	if (also3 != NULL)
+		probe_result_also(&r, also3);
+	probe_result_also(&r, also1);		/* a repeat is kept once */
+	walk_probe_finish(w, &r);
+}
+
+START_TEST(test_also_found)
+{
+	const struct walk_outcome	*o;
+
+	to_survey();
+	/* One already named by the conclusion, one with a conclusion, one without. */
+	finish_also("filtered", "firewall.port-filtered", "settings.host-unresolvable",
+	    "spam.ip-listed");
+	at("filtered");
+	ck_assert_uint_eq(w->probes[1].result.also.n, 3);
+	o = walk_outcome(w);
+	ck_assert_int_eq(o->verdict, TREE_VERDICT_FAULT);
+	ck_assert_uint_eq(o->ncauses, 4);
+	ck_assert_uint_eq(o->nalso, 2);
+	ck_assert_ptr_eq(o->causes[0].cause, cause_find("firewall.port-filtered"));
+	ck_assert_ptr_eq(o->causes[1].cause, cause_find("port.isp-blocks-25"));
+	/* Its words come from the tree's conclusion for it, expanded now. */
+	ck_assert_ptr_eq(o->causes[2].cause, cause_find("settings.host-unresolvable"));
+	ck_assert_uint_eq(o->causes[2].evidence.n, 2);
+	ck_assert_str_eq(o->causes[2].evidence.v[0], "The name smtp.example.com has no address.");
+	ck_assert_uint_eq(o->causes[2].fix.n, 2);
+	ck_assert_str_eq(o->causes[2].fix.v[0], "Check the spelling of smtp.example.com.");
+	/* No conclusion names it: the probe's own evidence. */
+	ck_assert_ptr_eq(o->causes[3].cause, cause_find("spam.ip-listed"));
+	ck_assert_uint_eq(o->causes[3].evidence.n, 1);
+	ck_assert_str_eq(o->causes[3].evidence.v[0], "evidence for filtered");
+	ck_assert_uint_eq(o->causes[3].fix.n, 0);
+}
+END_TEST
+
+START_TEST(test_also_turns_healthy_into_fault)
+{
+	const struct walk_outcome	*o;
+
+	to_survey();
+	finish_also("open", "settings.host-unresolvable", NULL, NULL);
+	at("healthy");
+	o = walk_outcome(w);
+	ck_assert_int_eq(o->verdict, TREE_VERDICT_FAULT);
+	ck_assert_int_eq(walk_exit_status(w), 1);
+	ck_assert_uint_eq(o->ncauses, 1);
+	ck_assert_uint_eq(o->nalso, 1);
+}
+END_TEST
+
 START_TEST(test_title_from_cause)
 {
 	const struct walk_outcome	*o;
@@ -650,6 +715,8 @@ walk_suite(void)
 	tcase_add_test(tc, test_back_from_conclusion);
 	tcase_add_test(tc, test_back_to_info);
 	tcase_add_test(tc, test_back_keeps_earlier_probes);
+	tcase_add_test(tc, test_also_found);
+	tcase_add_test(tc, test_also_turns_healthy_into_fault);
 	suite_add_tcase(s, tc);
 
 	return (s);
