@@ -319,7 +319,7 @@ dns_reply_status(const unsigned char *msg, size_t len, const char *name, int typ
 	p += n;
 	if (eom - p < 4)
 		return (-1);
-	qtype = ns_get16(p);
+	qtype = (int)ns_get16(p);	/* 16 bits: fits an int */
 	if (qtype != type || ns_get16(p + 2) != ns_c_in)
 		return (-1);
 	if (ns_name_pton(name, asked, sizeof asked) == -1 || !dns_wire_equal(qname, asked))
@@ -527,7 +527,7 @@ dns_query_run(struct dns_query *q)
 	 * "options use-vc" in resolv.conf is overridden for the same reason.
 	 */
 	st.options |= RES_IGNTC;
-	st.options &= ~RES_USEVC;
+	st.options &= ~(unsigned long)RES_USEVC;
 
 	buf = xcalloc(1, DNS_BUFSIZE);
 	/*

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "answers.h"
+#include "client-config.h"
 #include "embedded.h"
 #include "explain.h"
 #include "options.h"
@@ -83,6 +84,14 @@ static int	 main_load_refhosts(const struct options *, struct probe_refhost **,
 static void	 main_help_answers(const struct tree *);
 static void	 main_help_probes(void);
 static int	 main_run(const struct options *, const struct tree *, struct answers *);
+static int	 main_from_client(const struct options *, const struct tree *,
+		    struct answers *, char **);
+static void	 main_import(const struct tree *, struct answers *, const char *,
+		    const char *, const char *, const char *, unsigned int);
+
+/* Where each answer taken from a mail program came from, for the report. */
+static struct report_import	*main_imported;
+static size_t			 main_nimported;
 
 /*
  * A password may sit in this process's memory: no core dumps, and no ptrace or
@@ -169,6 +178,103 @@ main_key_node(const struct tree *tree, const char *key)
 			return (&main_interface_keys[i]);
 	}
 	return (NULL);
+}
+
+/*
+ * One value read from a mail program becomes an answer, like --answer KEY=VALUE, unless
+ * --answer gave the key already (typed answers win) or the question refuses the value.
+ */
+static void
+main_import(const struct tree *tree, struct answers *answers, const char *key,
+    const char *value, const char *program, const char *file, unsigned int line)
+{
+	const struct tree_node	*n;
+	struct report_import	*ri;
+	char			*cause = NULL, *v, *f;
+
+	if (value == NULL || answers_find(answers, key) != NULL)
+		return;
+	if ((n = main_key_node(tree, key)) == NULL)
+		return;
+	if (tree_validate_answer(n, value, &cause) != 0) {
+		v = sanitize_str(value);
+		f = sanitize_str(file);
+		main_error("not using %s \"%s\" from %s line %u: it is not a value "
+		    "sendfix accepts there", key, v, f, line);
+		free(v);
+		free(f);
+		free(cause);
+		return;
+	}
+	answers_set(answers, key, value, ANSWER_GIVEN, 0);
+	main_imported = xreallocarray(main_imported, main_nimported + 1,
+	    sizeof *main_imported);
+	ri = &main_imported[main_nimported++];
+	ri->key = xstrdup(key);
+	ri->program = xstrdup(program);
+	ri->file = xstrdup(file != NULL ? file : "");
+	ri->line = line;
+}
+
+/*
+ * --from-client: reads the mail program's settings under --home (or $HOME) and takes the
+ * chosen account's values as answers. A stored password is used only in batch mode with
+ * --use-stored-password (it is the user's explicit consent there). Returns 0, or -1 with
+ * *cause (a usage error) when nothing is found or --account matches nothing.
+ */
+static int
+main_from_client(const struct options *opts, const struct tree *tree,
+    struct answers *answers, char **cause)
+{
+	struct client_list		 cl;
+	const struct client_account	*ca;
+	const struct tree_node		*n;
+	const char			*home = opts->home;
+	char				*h;
+	ssize_t				 idx;
+	size_t				 i;
+
+	memset(&cl, 0, sizeof cl);
+	if (home == NULL) {
+		home = getenv("HOME");
+		cl.own_home = 1;
+	}
+	if (home == NULL || *home != '/') {
+		xasprintf(cause, "--from-client needs --home DIR when $HOME is not set");
+		return (-1);
+	}
+	if (client_detect(&cl, opts->from_client, home, cause) != 0)
+		return (-1);
+	if (cl.n == 0) {
+		h = sanitize_str(home);
+		if (strcmp(opts->from_client, "auto") == 0)
+			xasprintf(cause, "no mail program settings with an outgoing server "
+			    "found under %s", h);
+		else
+			xasprintf(cause, "no %s settings with an outgoing server found "
+			    "under %s", opts->from_client, h);
+		free(h);
+		client_list_free(&cl);
+		return (-1);
+	}
+	if ((idx = client_select(&cl, opts->account, cause)) == -1) {
+		client_list_free(&cl);
+		return (-1);
+	}
+	ca = &cl.accounts[idx];
+	for (i = 0; i < CLIENT_NFIELDS; i++) {
+		main_import(tree, answers, client_field_key(i), ca->field[i].value,
+		    ca->program, ca->field[i].file, ca->field[i].line);
+	}
+	main_import(tree, answers, "client.program",
+	    client_program_choice(ca->program), ca->program, "", 0);
+	n = main_key_node(tree, "smtp.password");
+	if (ca->password != NULL && opts->use_stored_password &&
+	    opts->mode == OPTIONS_MODE_BATCH && n != NULL &&
+	    n->qtype == TREE_Q_SECRET && answers_find(answers, n->key) == NULL)
+		answers_set(answers, n->key, ca->password, ANSWER_GIVEN, 1);
+	client_list_free(&cl);
+	return (0);
 }
 
 /*
@@ -401,6 +507,8 @@ main_run(const struct options *opts, const struct tree *tree, struct answers *an
 	memset(&meta, 0, sizeof meta);
 	meta.version = PACKAGE_VERSION;
 	meta.started = time(NULL);
+	meta.imported = main_imported;
+	meta.nimported = main_nimported;
 	ui.meta = &meta;
 
 	w = walk_new(tree, answers);
@@ -503,7 +611,9 @@ main(int argc, char **argv)
 		return (EXIT_HEALTHY);
 	}
 	answers = answers_new();
-	if (main_apply_answers(tree, &opts.answers, answers, &cause) != 0) {
+	if (main_apply_answers(tree, &opts.answers, answers, &cause) != 0 ||
+	    (opts.from_client != NULL &&
+	    main_from_client(&opts, tree, answers, &cause) != 0)) {
 		main_error("%s", cause);
 		free(cause);
 		status = EXIT_USAGE;

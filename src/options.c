@@ -29,7 +29,11 @@ enum {
 	OPT_HELP_ANSWERS,
 	OPT_HELP_PROBES,
 	OPT_VERSION,
-	OPT_VERBOSE
+	OPT_VERBOSE,
+	OPT_FROM_CLIENT,
+	OPT_ACCOUNT,
+	OPT_HOME,
+	OPT_USE_STORED_PASSWORD
 };
 
 static const struct option options_long[] = {
@@ -50,12 +54,31 @@ static const struct option options_long[] = {
 	{ "help-answers",	no_argument,		NULL,	OPT_HELP_ANSWERS },
 	{ "help-probes",	no_argument,		NULL,	OPT_HELP_PROBES },
 	{ "verbose",		no_argument,		NULL,	OPT_VERBOSE },
+	{ "from-client",	required_argument,	NULL,	OPT_FROM_CLIENT },
+	{ "account",		required_argument,	NULL,	OPT_ACCOUNT },
+	{ "home",		required_argument,	NULL,	OPT_HOME },
+	{ "use-stored-password", no_argument,		NULL,	OPT_USE_STORED_PASSWORD },
 	{ "version",		no_argument,		NULL,	OPT_VERSION },
 	{ "help",		no_argument,		NULL,	'h' },
 	{ NULL,			0,			NULL,	0 }
 };
 
 static int	options_set_mode(struct options *, enum options_mode, const char *, char **);
+static int	options_client_ok(const char *);
+
+static int
+options_client_ok(const char *name)
+{
+	static const char *const names[] = { "auto", "thunderbird", "evolution", "claws",
+	    "kmail", "geary", "msmtp", "mutt", "neomutt" };
+	size_t	i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (strcmp(name, names[i]) == 0)
+			return (1);
+	}
+	return (0);
+}
 
 void
 options_usage(FILE *f)
@@ -89,6 +112,15 @@ options_usage(FILE *f)
 "      --send-test-to ADDR   after a good login, send one real test message to\n"
 "                            ADDR (asked again first, except with --batch)\n"
 "      --tree FILE           use this decision tree instead of the built-in one\n"
+"      --from-client NAME    take the answers from a mail program's settings: auto,\n"
+"                            thunderbird, evolution, claws, kmail, geary, msmtp,\n"
+"                            mutt or neomutt (auto: the first of them, in that\n"
+"                            order, that has an account)\n"
+"      --account NAME        which of its accounts (account name, address or server;\n"
+"                            default: the program's own default account)\n"
+"      --home DIR            read the mail program's files under DIR, not $HOME\n"
+"      --use-stored-password with --batch, use a password stored in the msmtp or mutt\n"
+"                            settings (never shown, never reported)\n"
 "      --verbose             batch mode: report each probe on standard error\n"
 "      --version             print the version and exit\n"
 "  -h, --help                print this help and exit\n"
@@ -216,6 +248,27 @@ options_parse(int argc, char **argv, struct options *opts, char **cause)
 		case OPT_VERBOSE:
 			opts->verbose = 1;
 			break;
+		case OPT_FROM_CLIENT:
+			if (!options_client_ok(optarg)) {
+				xasprintf(cause, "--from-client must be auto, thunderbird, "
+				    "evolution, claws, kmail, geary, msmtp, mutt or neomutt");
+				return (-1);
+			}
+			opts->from_client = optarg;
+			break;
+		case OPT_ACCOUNT:
+			opts->account = optarg;
+			break;
+		case OPT_HOME:
+			if (*optarg != '/') {
+				xasprintf(cause, "--home needs an absolute directory name");
+				return (-1);
+			}
+			opts->home = optarg;
+			break;
+		case OPT_USE_STORED_PASSWORD:
+			opts->use_stored_password = 1;
+			break;
 		case OPT_VERSION:
 			opts->mode = OPTIONS_MODE_VERSION;
 			break;
@@ -235,6 +288,11 @@ options_parse(int argc, char **argv, struct options *opts, char **cause)
 	}
 	if (optind < argc) {
 		xasprintf(cause, "unexpected argument \"%s\"", argv[optind]);
+		return (-1);
+	}
+	if ((opts->account != NULL || opts->use_stored_password) &&
+	    opts->from_client == NULL) {
+		xasprintf(cause, "--account and --use-stored-password need --from-client");
 		return (-1);
 	}
 	return (0);

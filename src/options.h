@@ -34,6 +34,10 @@ struct options {
 	int			 verbose;	/* --verbose: batch progress on stderr */
 	const char		*send_test_to;	/* --send-test-to ADDR: a real test message,
 						   checked by test_message_address_ok */
+	const char		*from_client;	/* --from-client NAME */
+	const char		*account;	/* --account NAME */
+	const char		*home;		/* --home DIR (absolute) */
+	int			 use_stored_password; /* --use-stored-password */
 };
 
 /*

@@ -137,8 +137,8 @@ _Static_assert(sizeof probe_provider_login_words / sizeof probe_provider_login_w
 /* The quirks in plain words, in the order of enum providers_quirk's bits. */
 static const char *const probe_provider_quirk_words[] = {
 	"needs an app password when two-step sign-in is on",
-	"only lets mail programs sign in through the provider's own sign-in page (OAuth), "
-	    "not with a password",
+	("only lets mail programs sign in through the provider's own sign-in page (OAuth), "
+	    "not with a password"),
 	"signing in with a password may be turned off; an administrator can turn it on",
 	"needs the provider's bridge program running on this computer",
 	"access for mail programs is off until it is turned on in the web mail's settings"
@@ -385,7 +385,7 @@ probe_provider_params(const struct probe_param *params, size_t nparams,
 	u->host = probe_provider_known(probe_param_get(params, nparams, "host"));
 	u->user = probe_provider_known(probe_param_get(params, nparams, "user"));
 	if ((v = probe_provider_known(probe_param_get(params, nparams, "port"))) != NULL) {
-		for (i = 0; v[i] != '\0' && i < 6; i++) {
+		for (i = 0; i < 6 && v[i] != '\0'; i++) {
 			if (v[i] < '0' || v[i] > '9')
 				break;
 			port = port * 10 + (v[i] - '0');

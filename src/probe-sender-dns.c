@@ -147,7 +147,7 @@ sender_dns_domain(const char *email)
 			free(d);
 			return (NULL);
 		}
-		d[i] = tolower((unsigned char)d[i]);
+		d[i] = (char)tolower((unsigned char)d[i]);
 	}
 	return (d);
 }
@@ -166,7 +166,7 @@ sender_dns_selectors(const char *list, struct sender_dns_dkim *out)
 		w = p;
 		while (*p != '\0' && *p != ' ' && *p != ',' && *p != '\t')
 			p++;
-		if ((len = p - w) == 0 || len > 63)
+		if ((len = (size_t)(p - w)) == 0 || len > 63)
 			continue;
 		for (ok = 1, i = 0; i < len; i++)
 			ok &= isalnum((unsigned char)w[i]) || w[i] == '-' || w[i] == '_' ||
@@ -216,7 +216,7 @@ sender_dns_tag(const char *rec, const char *tag)
 		end = p;
 		while (end > name && (end[-1] == ' ' || end[-1] == '\t'))
 			end--;
-		nlen = end - name;
+		nlen = (size_t)(end - name);
 		if (*p != '=') {
 			continue;
 		}
@@ -226,7 +226,7 @@ sender_dns_tag(const char *rec, const char *tag)
 		if (nlen == tlen && strncmp(name, tag, tlen) == 0) {
 			while (*val == ' ' || *val == '\t')
 				val++;
-			vlen = p - val;
+			vlen = (size_t)(p - val);
 			while (vlen > 0 && (val[vlen - 1] == ' ' || val[vlen - 1] == '\t'))
 				vlen--;
 			return (xstrndup(val, vlen));
@@ -256,7 +256,7 @@ sender_dns_first_term(const struct strlist *records)
 			w = p;
 			while (*p != '\0' && *p != ' ')
 				p++;
-			len = p - w;
+			len = (size_t)(p - w);
 			if (*w == '-' || *w == '~' || *w == '?')
 				continue;
 			term = xstrndup(*w == '+' ? w + 1 : w, *w == '+' ? len - 1 : len);
@@ -531,7 +531,7 @@ sender_dns_dmarc(const char *domain, const struct dns_records *txt, struct probe
 		    "it has no policy (p=)" : "its policy is not none, quarantine or reject");
 	} else {
 		for (tmp = p; *tmp != '\0'; tmp++)
-			*tmp = tolower((unsigned char)*tmp);
+			*tmp = (char)tolower((unsigned char)*tmp);
 		probe_result_fact(r, "dmarc-policy", "%s", p);
 		xasprintf(&words, "Policy %s: %s. SPF alignment %s, DKIM alignment %s%s%s%s%s",
 		    p, strcmp(p, "reject") == 0 ? "receivers are asked to refuse mail that "

@@ -216,7 +216,7 @@ probe_refhost_parse(const char *line, struct probe_refhost *rh, char **cause)
 	word = p;
 	while (*p != '\0' && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
 		p++;
-	len = p - word;
+	len = (size_t)(p - word);
 	if (len == 0) {
 		xasprintf(cause, "a reference host needs a host name");
 		return (-1);
@@ -243,7 +243,7 @@ probe_refhost_parse(const char *line, struct probe_refhost *rh, char **cause)
 		word = p;
 		while (*p != '\0' && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
 			p++;
-		len = p - word;
+		len = (size_t)(p - word);
 		if (probe_port_parse(word, len, &port) != 0) {
 			tmp = xstrndup(word, len);
 			safe = sanitize_str(tmp);

@@ -228,7 +228,7 @@ smtp_client_ascii(const char *s)
 static int
 smtp_client_check(const struct smtp_client_config *cfg, char **cause)
 {
-	int	 i;
+	enum sasl_mech	 i;
 
 	if (!smtp_helo_name_ok(cfg->helo_name)) {
 		*cause = xstrdup("the name to greet the server with must be a fully qualified "
@@ -743,7 +743,7 @@ smtp_client_pick(struct smtp_client *c, const struct smtp_caps *caps, enum sasl_
 	static const enum sasl_mech	 order[] = { SASL_CRAM_MD5, SASL_PLAIN, SASL_LOGIN };
 	unsigned int			 usable, bit;
 	size_t				 i;
-	int				 m;
+	enum sasl_mech			 m;
 
 	usable = caps->auth & (SMTP_AUTH_PLAIN | SMTP_AUTH_LOGIN | SMTP_AUTH_CRAM_MD5);
 	if (caps->auth == 0) {

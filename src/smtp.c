@@ -260,7 +260,7 @@ smtp_reply_parse(struct smtp_reply *r, const void *buf, size_t len, size_t *used
 		scan = len - off < SMTP_LINE_MAX ? len - off : SMTP_LINE_MAX;
 		if ((lf = memchr(p + off, '\n', scan)) == NULL)
 			return (scan == SMTP_LINE_MAX ? SMTP_REPLY_LINE_TOO_LONG : SMTP_REPLY_MORE);
-		n = lf - (p + off);
+		n = (size_t)(lf - (p + off));
 		bare_lf = n == 0 || p[off + n - 1] != '\r';
 		s = smtp_reply_add_line(r, p + off, bare_lf ? n : n - 1, bare_lf);
 		if (s != SMTP_REPLY_MORE && s != SMTP_REPLY_DONE)
@@ -367,7 +367,7 @@ smtp_caps_auth(struct smtp_caps *c, const char *p, size_t len)
 		tok = p;
 		while (p < end && *p != ' ')
 			p++;
-		if ((n = p - tok) == 0)
+		if ((n = (size_t)(p - tok)) == 0)
 			continue;
 		name = xstrndup(tok, n);
 		for (i = 0; i < n; i++) {
@@ -428,7 +428,7 @@ smtp_caps_line(struct smtp_caps *c, const char *line)
 	kw = p;
 	while (*p != '\0' && *p != ' ' && *p != '=')
 		p++;
-	n = p - kw;
+	n = (size_t)(p - kw);
 	if (smtp_token_is(kw, n, "AUTH")) {
 		/* "AUTH=LOGIN PLAIN": the pre-RFC 2554 form some servers still send. */
 		if (*p == '=')
@@ -438,7 +438,7 @@ smtp_caps_line(struct smtp_caps *c, const char *line)
 	}
 	while (*p != '\0' && *p != ' ')
 		p++;
-	n = p - kw;
+	n = (size_t)(p - kw);
 	if (smtp_token_is(kw, n, "STARTTLS"))
 		c->starttls = 1;
 	else if (smtp_token_is(kw, n, "PIPELINING"))

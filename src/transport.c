@@ -440,7 +440,7 @@ transport_read_line(struct transport *t, long long deadline, struct transport_li
 		}
 	}
 
-	n = lf - start;
+	n = (size_t)(lf - start);
 	t->off += n + 1;
 	t->len -= n + 1;
 	if (n > 0 && start[n - 1] == '\r')

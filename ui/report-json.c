@@ -229,6 +229,25 @@ report_json_render(FILE *f, const struct walk *w, const struct report_meta *meta
 		json_object_object_add(root, "note", report_json_prose(w, meta->note));
 
 	json_object_object_add(root, "answers", report_json_answers(w));
+	if (meta != NULL && meta->nimported > 0) {
+		struct json_object	*imp, *one;
+		size_t			 k;
+
+		imp = json_object_new_array();
+		for (k = 0; k < meta->nimported; k++) {
+			one = json_object_new_object();
+			json_object_object_add(one, "key", report_json_string(w,
+			    meta->imported[k].key));
+			json_object_object_add(one, "program", report_json_string(w,
+			    meta->imported[k].program));
+			json_object_object_add(one, "file", report_json_string(w,
+			    meta->imported[k].file));
+			json_object_object_add(one, "line",
+			    json_object_new_int64(meta->imported[k].line));
+			json_object_array_add(imp, one);
+		}
+		json_object_object_add(root, "imported", imp);
+	}
 	json_object_object_add(root, "causes", report_json_causes(w));
 	if (o != NULL) {
 		json_object_object_add(root, "evidence", report_json_list(w, &o->evidence, 1));

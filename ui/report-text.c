@@ -469,6 +469,25 @@ report_text_render(FILE *f, const struct walk *w, const struct report_meta *meta
 
 	report_text_heading(f, "YOUR ANSWERS");
 	report_text_answers(f, w);
+	if (meta != NULL && meta->nimported > 0) {
+		char	*key, *file, *program, *line;
+
+		report_text_heading(f, "READ FROM YOUR MAIL PROGRAM");
+		for (i = 0; i < meta->nimported; i++) {
+			key = sanitize_str(meta->imported[i].key);
+			file = sanitize_str(meta->imported[i].file);
+			program = sanitize_str(meta->imported[i].program);
+			xasprintf(&line, "%s, %s line %u", program, file,
+			    meta->imported[i].line);
+			xasprintf(&s, "  %s: ", key);
+			report_wrap(f, s, "      ", line, REPORT_WIDTH);
+			free(s);
+			free(line);
+			free(key);
+			free(file);
+			free(program);
+		}
+	}
 
 	report_text_heading(f, "CHECKS RUN");
 	for (i = 0; i < w->nprobes; i++)

@@ -12,11 +12,21 @@ enum report_format {
 	REPORT_JSON
 };
 
+/* An answer taken from a mail program's settings (--from-client), and where it was read. */
+struct report_import {
+	const char	*key;
+	const char	*program;
+	const char	*file;
+	unsigned int	 line;
+};
+
 struct report_meta {
 	const char	*version;	/* PACKAGE_VERSION */
 	time_t		 started;	/* wall clock, for the "started" field */
 	long long	 elapsed_ms;
 	const char	*note;		/* why the run ended early, or NULL */
+	const struct report_import *imported;	/* "imported" in JSON; omitted when none */
+	size_t		 nimported;
 };
 
 /* Parses "text" / "json"; 0 or -1. */

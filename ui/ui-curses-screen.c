@@ -219,7 +219,9 @@ ui_curses_put(struct ui_curses *uc, int y, int x, int maxw, const char *s, size_
 		return (0);
 	if (maxw > COLS - x)
 		maxw = COLS - x;
-	attrset(uc->attr[role]);
+	/* attrset() takes an int: our attributes (bold, reverse, underline, pairs 1 to 6) sit
+	 * well below bit 31, so the value is unchanged. */
+	attrset((int)uc->attr[role]);
 	while (len > 0 && (n = ui_curses_utf8_next(s, len, &c)) != 0) {
 		w = ui_curses_glyph(uc, c, &g);
 		s += n;

@@ -104,7 +104,7 @@ answers_unset(struct answers *as, const char *key)
 		return;
 	answers_clear(&as->v[i]);
 	/* Keep the order answers were given in: reports list them that way. */
-	memmove(&as->v[i], &as->v[i + 1], (as->n - i - 1) * sizeof *as->v);
+	memmove(&as->v[i], &as->v[i + 1], (as->n - (size_t)i - 1) * sizeof *as->v);
 	as->n--;
 }
 
@@ -168,7 +168,7 @@ answers_reference(const struct answers *as, const char *t, const char *if_unset,
 	key = t + 2;
 	for (end = key; answers_key_char(*end); end++)
 		/* nothing */;
-	klen = end - key;
+	klen = (size_t)(end - key);
 	if (klen == 0)
 		return (0);
 	if (end[0] == ':' && end[1] == '-') {
@@ -183,7 +183,7 @@ answers_reference(const struct answers *as, const char *t, const char *if_unset,
 		}
 		if (*end != '}')
 			return (0);
-		dlen = end - def;
+		dlen = (size_t)(end - def);
 	} else if (*end != '}')
 		return (0);
 
@@ -205,7 +205,7 @@ answers_reference(const struct answers *as, const char *t, const char *if_unset,
 		answers_put(b, "(hidden)", 8);
 	else
 		answers_put(b, a->value, strlen(a->value));
-	return (end + 1 - t);
+	return ((size_t)(end + 1 - t));
 }
 
 char *
@@ -220,7 +220,7 @@ answers_expand(const struct answers *as, const char *template, const char *if_un
 	answers_put(&b, "", 0);
 	t = template;
 	while ((dollar = strchr(t, '$')) != NULL) {
-		answers_put(&b, t, dollar - t);
+		answers_put(&b, t, (size_t)(dollar - t));
 		if (dollar[1] == '$') {
 			answers_put(&b, "$", 1);
 			t = dollar + 2;

@@ -600,7 +600,7 @@ providers_key_line(struct providers_loader *ld, int line, char *s)
 		break;
 	case PK_DOMAIN:
 	case PK_MX:
-		providers_add_patterns(ld, line, key, v);
+		providers_add_patterns(ld, line, (enum providers_key)key, v);
 		break;
 	case PK_SUBMISSION:
 		(void)providers_parse_server(ld, line, v, &cur->submission);
@@ -699,7 +699,7 @@ providers_cont_line(struct providers_loader *ld, int line, char *s)
 	switch (ld->last_key) {
 	case PK_DOMAIN:
 	case PK_MX:
-		providers_add_patterns(ld, line, ld->last_key, v);
+		providers_add_patterns(ld, line, (enum providers_key)ld->last_key, v);
 		break;
 	case PK_DKIM:
 		providers_add_dkim(ld, line, v);

@@ -490,19 +490,19 @@ tree_parse_header(struct tree_parser *p)
 static const char *
 tree_kind_name_int(int i)
 {
-	return (tree_kind_name(i));
+	return (tree_kind_name((enum tree_kind)i));	/* 0 to TREE_KIND_COUNT - 1 */
 }
 
 static const char *
 tree_qtype_name_int(int i)
 {
-	return (tree_qtype_name(i));
+	return (tree_qtype_name((enum tree_qtype)i));	/* 0 to TREE_QTYPE_COUNT - 1 */
 }
 
 static const char *
 tree_format_name_int(int i)
 {
-	return (tree_format_name(i));
+	return (tree_format_name((enum tree_format)i));	/* 0 to TREE_FORMAT_COUNT - 1 */
 }
 
 /* The enum value whose name is s, or -1. */
@@ -606,7 +606,7 @@ tree_parse_node(struct tree_parser *p)
 		free(q);
 		nl->bad = 1;
 	} else
-		n->kind = kind;
+		n->kind = (enum tree_kind)kind;
 
 	for (k = 0; k < TK_COUNT; k++)
 		seen[k] = 0;
@@ -635,7 +635,8 @@ tree_parse_node(struct tree_parser *p)
 		}
 		if (kind != -1 && (tree_keys[f->key].kinds & (1 << kind)) == 0) {
 			tree_error(p->e, f->line, "\"%s:\" does not belong in %s %s node",
-			    f->name, kind == TREE_INFO ? "an" : "a", tree_kind_name(kind));
+			    f->name, kind == TREE_INFO ? "an" : "a",
+			    tree_kind_name((enum tree_kind)kind));
 			continue;
 		}
 		if (*f->value == '\0' && !tree_keys[f->key].multiline) {
@@ -709,7 +710,7 @@ tree_parse_field(struct tree_parser *p, struct tree_node *n, struct tree_node_li
 			free(q);
 			nl->bad = 1;
 		} else {
-			n->qtype = i;
+			n->qtype = (enum tree_qtype)i;
 			nl->type = f->line;
 		}
 		break;
@@ -733,7 +734,7 @@ tree_parse_field(struct tree_parser *p, struct tree_node *n, struct tree_node_li
 			    "host, port or file)", q);
 			free(q);
 		} else
-			n->format = i;
+			n->format = (enum tree_format)i;
 		break;
 	case TK_CHOICE:
 		tree_parse_choice(p, n, nl, f);
@@ -810,7 +811,7 @@ tree_parse_choice(struct tree_parser *p, struct tree_node *n, struct tree_node_l
 		return;
 	}
 	val = f->value;
-	vlen = bar - val;
+	vlen = (size_t)(bar - val);
 	while (vlen > 0 && (val[vlen - 1] == ' ' || val[vlen - 1] == '\t'))
 		vlen--;
 	label = bar + 1;
@@ -857,7 +858,7 @@ tree_parse_arg(struct tree_parser *p, struct tree_node *n, struct tree_node_line
 		tree_error(p->e, f->line, "\"Arg:\" needs \"NAME=VALUE\"");
 		return;
 	}
-	nlen = eq - f->value;
+	nlen = (size_t)(eq - f->value);
 	while (nlen > 0 && (f->value[nlen - 1] == ' ' || f->value[nlen - 1] == '\t'))
 		nlen--;
 	if (!tree_is_name(f->value, nlen, 0)) {
@@ -1024,7 +1025,7 @@ tree_load_file(const char *path, struct tree **out, char **errors)
 		}
 		if (r == 0)
 			break;
-		len += r;
+		len += (size_t)r;	/* r > 0 here */
 		if (len > TREE_MAX_FILE) {
 			xasprintf(errors, "%s: the file is larger than 4 MiB (a tree file is "
 			    "small text)", path);

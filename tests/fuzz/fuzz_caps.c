@@ -26,7 +26,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	smtp_reply_init(&r);
 	while (s == SMTP_REPLY_MORE) {
-		lf = memchr(p, '\n', end - p);
+		lf = memchr(p, '\n', (size_t)(end - p));
 		n = lf != NULL ? (size_t)(lf - p) : (size_t)(end - p);
 		line = xmalloc(n + 5);
 		memcpy(line, lf != NULL ? "250-" : "250 ", 4);

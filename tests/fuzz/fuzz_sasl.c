@@ -20,10 +20,10 @@ fuzz_line(const uint8_t **p, const uint8_t *end)
 
 	if (*p >= end)
 		return (NULL);
-	lf = memchr(*p, '\n', end - *p);
+	lf = memchr(*p, '\n', (size_t)(end - *p));
 	if (lf == NULL)
 		lf = end;
-	s = fuzz_strndup(*p, lf - *p);
+	s = fuzz_strndup(*p, (size_t)(lf - *p));
 	*p = lf + 1;
 	return (s);
 }

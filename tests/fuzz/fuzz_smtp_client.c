@@ -59,7 +59,7 @@ fuzz_read(void *arg, void *buf, size_t len, int timeout_ms)
 		/* The server's next turn, after the separator that ended this one. */
 		if (s->p != s->end && *s->p == FUZZ_TURN)
 			s->p++;
-		sep = memchr(s->p, FUZZ_TURN, s->end - s->p);
+		sep = memchr(s->p, FUZZ_TURN, (size_t)(s->end - s->p));
 		s->turn_end = sep != NULL ? sep : s->end;
 		if (s->p == s->turn_end) {
 			/* An empty turn: the server sent nothing this time. */
@@ -67,7 +67,7 @@ fuzz_read(void *arg, void *buf, size_t len, int timeout_ms)
 			return (-1);
 		}
 	}
-	n = s->turn_end - s->p;
+	n = (size_t)(s->turn_end - s->p);
 	if (n > len)
 		n = len;
 	if (s->chunk != 0 && n > s->chunk)
@@ -172,7 +172,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	srv.chunk = data[1] & 0x07;
 	/* The first turn starts at once, not after a separator. */
 	if (srv.p != srv.end && *srv.p != FUZZ_TURN) {
-		const uint8_t	*sep = memchr(srv.p, FUZZ_TURN, srv.end - srv.p);
+		const uint8_t	*sep = memchr(srv.p, FUZZ_TURN, (size_t)(srv.end - srv.p));
 
 		srv.turn_end = sep != NULL ? sep : srv.end;
 	}

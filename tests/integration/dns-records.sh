@@ -5,6 +5,7 @@
 # listed), the public-address trick, and a resolver that answers nothing.
 . "$TESTDIR/integration/lib.sh"
 
+[ "${VALGRIND:-no}" = yes ] && skip "not in the valgrind pass: it runs tests/dns-query, not sendfix"
 DNSQ="$(dirname "$SENDFIX")/tests/dns-query"
 [ -x "$DNSQ" ] || skip "tests/dns-query is not built"
 

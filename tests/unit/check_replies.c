@@ -375,10 +375,10 @@ START_TEST(test_fuzz)
 	const char		 alphabet[] = "*0123456789.x abcSPF\t\n\r#-5xx4.7.";
 
 	for (n = 0; n < 3000; n++) {
-		len = (size_t)(rand_r(&seed) % (sizeof buf - 1));
+		len = (size_t)rand_r(&seed) % (sizeof buf - 1);
 		for (i = 0; i < len; i++) {
 			if (n % 2 == 0)
-				buf[i] = alphabet[rand_r(&seed) % (sizeof alphabet - 1)];
+				buf[i] = alphabet[(size_t)rand_r(&seed) % (sizeof alphabet - 1)];
 			else
 				buf[i] = (char)(rand_r(&seed) % 256);
 		}

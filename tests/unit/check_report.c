@@ -360,6 +360,7 @@ meta_init(struct report_meta *meta, const char *note)
 {
 	struct tm	 tm;
 
+	memset(meta, 0, sizeof *meta);
 	memset(&tm, 0, sizeof tm);
 	tm.tm_year = 2026 - 1900;
 	tm.tm_mon = 10;

@@ -254,7 +254,7 @@ START_TEST(test_random)
 		len = (size_t)(rand_r(&seed) % (int)sizeof buf);
 		for (i = 0; i < len; i++) {
 			if (rand_r(&seed) % 2)
-				buf[i] = interesting[rand_r(&seed) % sizeof interesting];
+				buf[i] = interesting[(size_t)rand_r(&seed) % sizeof interesting];
 			else
 				buf[i] = (unsigned char)(rand_r(&seed) % 256);
 		}

@@ -248,7 +248,7 @@ srv_write(void *arg, const void *buf, size_t len)
 	memcpy(s->in + s->inlen, buf, len);
 	s->inlen += len;
 	while ((lf = memchr(s->in, '\n', s->inlen)) != NULL) {
-		n = lf - s->in;
+		n = (size_t)(lf - s->in);
 		line = xstrndup(s->in, n > 0 && s->in[n - 1] == '\r' ? n - 1 : n);
 		srv_line(s, line);
 		free(line);

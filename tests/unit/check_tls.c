@@ -136,7 +136,7 @@ srv_child(int fd, const struct srv *srv)
 		if (srv_read(fd, buf, 5) != 0)
 			_exit(1);
 		for (n = (unsigned char)buf[3] << 8 | (unsigned char)buf[4]; n > 0;
-		    n -= sizeof buf / 2) {
+		    n -= (ssize_t)sizeof buf / 2) {
 			if (srv_read(fd, buf, n > (ssize_t)sizeof buf / 2 ?
 			    sizeof buf / 2 : (size_t)n) != 0)
 				_exit(1);
@@ -345,7 +345,7 @@ make_nul_cert(const char *name, int in_san)
 	gnutls_x509_crt_t	 ca, crt;
 	gnutls_x509_privkey_t	 cakey, key;
 	gnutls_datum_t		 pem, out;
-	unsigned char		 serial[8] = { 0x10, 0, 0, 0, 0, 0, 0, in_san + 1 };
+	unsigned char		 serial[8] = { 0x10, 0, 0, 0, 0, 0, 0, in_san ? 2 : 1 };
 	char			*path;
 	time_t			 now = time(NULL);
 	unsigned char		 san[64];

@@ -48,14 +48,15 @@ read_data(const char *name, size_t *len)
 	if ((f = fopen(path, "rb")) == NULL)
 		ck_abort_msg("cannot open %s", path);
 	fseek(f, 0, SEEK_END);
-	size = ftell(f);
+	if ((size = ftell(f)) < 0)
+		ck_abort_msg("cannot tell the size of %s", path);
 	rewind(f);
-	buf = xmalloc(size + 1);
-	ck_assert_uint_eq(fread(buf, 1, size, f), (size_t)size);
-	buf[size] = '\0';
+	*len = (size_t)size;
+	buf = xmalloc(*len + 1);
+	ck_assert_uint_eq(fread(buf, 1, *len, f), *len);
+	buf[*len] = '\0';
 	fclose(f);
 	free(path);
-	*len = size;
 	return (buf);
 }
 
@@ -824,7 +825,7 @@ START_TEST(test_random_bytes)
 
 	buf = xmalloc(len);
 	for (round = 0; round < 8; round++) {
-		seed = round * 7919 + 1;
+		seed = (unsigned int)round * 7919 + 1;
 		for (i = 0; i < len; i++) {
 			seed = seed * 1103515245 + 12345;
 			buf[i] = (char)(seed >> 16);
