@@ -7,6 +7,18 @@
 #include "client-config.h"
 #include "util.h"
 
+static int	client_claws_bool(const struct client_ini_entry *);
+
+/*
+ * A boolean as Claws Mail reads it (prefs.c, P_BOOL): false when it is "0" or empty,
+ * true otherwise, so "1" and "TRUE" both count. A missing key is false.
+ */
+static int
+client_claws_bool(const struct client_ini_entry *e)
+{
+	return (e != NULL && *e->value != '\0' && *e->value != '0');
+}
+
 /* accountrc: one "[Account: N]" group per account; stored passwords are encrypted: ignored. */
 int
 client_claws_parse(struct client_list *cl, const char *buf, size_t len,
@@ -41,12 +53,12 @@ client_claws_parse(struct client_list *cl, const char *buf, size_t len,
 		ca = client_list_add(cl, "claws", e != NULL ? e->value :
 		    group + 8 + strspn(group + 8, " "));
 		e = client_ini_get(&ini, group, "is_default");
-		ca->is_default = e != NULL && strcmp(e->value, "1") == 0;
+		ca->is_default = client_claws_bool(e);
 		client_ini_set(&ca->field[CLIENT_EMAIL],
 		    client_ini_get(&ini, group, "address"), file);
 		client_ini_set(&ca->field[CLIENT_HOST], host, file);
 		e = client_ini_get(&ini, group, "use_smtp_auth");
-		if (e != NULL && strcmp(e->value, "1") == 0)
+		if (client_claws_bool(e))
 			client_ini_set(&ca->field[CLIENT_USER],
 			    client_ini_get(&ini, group, "smtp_user_id"), file);
 		/* ssl_smtp: 0 none, 1 SSL/TLS from the start, 2 STARTTLS. */
@@ -65,7 +77,7 @@ client_claws_parse(struct client_list *cl, const char *buf, size_t len,
 			    host->line);
 		setport = client_ini_get(&ini, group, "set_smtpport");
 		port = client_ini_get(&ini, group, "smtp_port");
-		if (setport != NULL && strcmp(setport->value, "1") == 0 &&
+		if (client_claws_bool(setport) &&
 		    port != NULL)
 			client_ini_set(&ca->field[CLIENT_PORT], port, file);
 		else if (sec != NULL)

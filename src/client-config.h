@@ -114,4 +114,20 @@ int		 client_mutt_parse(struct client_mutt *, const char *, size_t,
 int		 client_mutt_finish(struct client_list *, struct client_mutt *,
 		    const char *);
 
+/* The settings that work, as client_fix_* writes them. */
+struct client_fix {
+	const char	*host;
+	const char	*port;
+	const char	*security;	/* "none", "starttls" or "tls" */
+	const char	*user;		/* NULL: the file's own stays */
+};
+
+/* Pure rewrites of a file's text, for tests; 0 with *out, or -1 with *cause. */
+int		 client_fix_msmtp(const char *, size_t, const char *,
+		    const struct client_fix *, char **, size_t *, char **);
+int		 client_fix_mutt(const char *, size_t, const struct client_fix *,
+		    char **, size_t *, char **);
+int		 client_fix_file(const char *, const char *, const char *,
+		    const struct client_fix *, char **, char **);
+
 #endif

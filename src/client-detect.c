@@ -496,19 +496,38 @@ client_detect_all(struct client_list *cl, const char *home)
 		client_detect(cl, client_programs[i], home, NULL);
 }
 
-/* One line per account for messages: "msmtp work <a@b> smtp.example.org", sanitised. */
+/*
+ * One line per account, for the wizard's first screen and for messages, sanitised:
+ * 'msmtp "work": me@work.example, smtp.work.example:587 STARTTLS (/home/me/.msmtprc
+ * line 8)'. What the file does not say is left out.
+ */
 char *
 client_account_describe(const struct client_account *ca)
 {
-	char	*name, *email, *host, *s;
+	const struct client_value	*host = &ca->field[CLIENT_HOST];
+	const char			*sec = ca->field[CLIENT_SECURITY].value;
+	char				*name, *email, *h, *port, *file, *s;
+	const char			*words = "";
 
+	if (sec != NULL && strcmp(sec, "none") == 0)
+		words = " no encryption";
+	else if (sec != NULL && strcmp(sec, "starttls") == 0)
+		words = " STARTTLS";
+	else if (sec != NULL && strcmp(sec, "tls") == 0)
+		words = " SSL/TLS";
 	name = sanitize_str(ca->name);
-	email = sanitize_str(ca->field[CLIENT_EMAIL].value);
-	host = sanitize_str(ca->field[CLIENT_HOST].value);
-	xasprintf(&s, "%s \"%s\" <%s> %s", ca->program, name, email, host);
+	email = sanitize_str(ca->field[CLIENT_EMAIL].value != NULL ?
+	    ca->field[CLIENT_EMAIL].value : "no address");
+	h = sanitize_str(host->value);
+	port = sanitize_str(ca->field[CLIENT_PORT].value);
+	file = sanitize_str(host->file);
+	xasprintf(&s, "%s \"%s\": %s, %s%s%s%s (%s line %u)", ca->program, name,
+	    email, h, *port != '\0' ? ":" : "", port, words, file, host->line);
 	free(name);
 	free(email);
-	free(host);
+	free(h);
+	free(port);
+	free(file);
 	return (s);
 }
 

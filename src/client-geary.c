@@ -3,21 +3,40 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "client-config.h"
 #include "util.h"
 
+static int	client_geary_bool(const struct client_ini_entry *, int);
+
+/* A GLib key file boolean: "true" or "1", "false" or "0"; anything else is def. */
+static int
+client_geary_bool(const struct client_ini_entry *e, int def)
+{
+	if (e == NULL)
+		return (def);
+	if (strcmp(e->value, "true") == 0 || strcmp(e->value, "1") == 0)
+		return (1);
+	if (strcmp(e->value, "false") == 0 || strcmp(e->value, "0") == 0)
+		return (0);
+	return (def);
+}
+
 /*
- * Geary 3.32 and later: [Account] sender_mailboxes, [Outgoing] host, port, login,
- * transport_security (none, start-tls, transport). Older: [AccountInformation] primary_email,
- * smtp_host, smtp_port, smtp_username, smtp_ssl, smtp_starttls.
+ * Geary 3.32 and later (Accounts.ServiceConfigV1): [Account] sender_mailboxes, [Outgoing]
+ * host, port, login, transport_security (none, start-tls, transport; read ignoring case)
+ * and credentials: with "use-incoming" the login is [Incoming] login. Older files
+ * (ServiceConfigLegacy): [AccountInformation] primary_email, smtp_host, smtp_port,
+ * smtp_username (default: the address), smtp_ssl (default false), smtp_starttls (default
+ * true), smtp_use_imap_credentials (then imap_username is the login).
  */
 int
 client_geary_parse(struct client_list *cl, const char *buf, size_t len,
     const char *file, const char *name, char **cause)
 {
 	struct client_ini		 ini;
-	const struct client_ini_entry	*host, *e, *ssl, *stls;
+	const struct client_ini_entry	*host, *e, *ssl, *stls, *email, *user;
 	struct client_account		*ca;
 	const char			*sec = NULL, *lt, *gt;
 	unsigned int			 line = 0;
@@ -32,16 +51,20 @@ client_geary_parse(struct client_list *cl, const char *buf, size_t len,
 		client_ini_set(&ca->field[CLIENT_HOST], host, file);
 		client_ini_set(&ca->field[CLIENT_PORT],
 		    client_ini_get(&ini, "Outgoing", "port"), file);
-		client_ini_set(&ca->field[CLIENT_USER],
-		    client_ini_get(&ini, "Outgoing", "login"), file);
+		user = client_ini_get(&ini, "Outgoing", "login");
+		e = client_ini_get(&ini, "Outgoing", "credentials");
+		if (user == NULL && e != NULL &&
+		    strcasecmp(e->value, "use-incoming") == 0)
+			user = client_ini_get(&ini, "Incoming", "login");
+		client_ini_set(&ca->field[CLIENT_USER], user, file);
 		e = client_ini_get(&ini, "Outgoing", "transport_security");
 		if (e != NULL) {
 			line = e->line;
-			if (strcmp(e->value, "none") == 0)
+			if (strcasecmp(e->value, "none") == 0)
 				sec = "none";
-			else if (strcmp(e->value, "start-tls") == 0)
+			else if (strcasecmp(e->value, "start-tls") == 0)
 				sec = "starttls";
-			else if (strcmp(e->value, "transport") == 0)
+			else if (strcasecmp(e->value, "transport") == 0)
 				sec = "tls";
 		}
 		/* "Name <address>;..." : the first address. */
@@ -63,22 +86,30 @@ client_geary_parse(struct client_list *cl, const char *buf, size_t len,
 		client_ini_set(&ca->field[CLIENT_HOST], host, file);
 		client_ini_set(&ca->field[CLIENT_PORT], client_ini_get(&ini,
 		    "AccountInformation", "smtp_port"), file);
-		client_ini_set(&ca->field[CLIENT_USER], client_ini_get(&ini,
-		    "AccountInformation", "smtp_username"), file);
-		client_ini_set(&ca->field[CLIENT_EMAIL], client_ini_get(&ini,
-		    "AccountInformation", "primary_email"), file);
+		email = client_ini_get(&ini, "AccountInformation", "primary_email");
+		client_ini_set(&ca->field[CLIENT_EMAIL], email, file);
+		e = client_ini_get(&ini, "AccountInformation",
+		    "smtp_use_imap_credentials");
+		if (client_geary_bool(e, 0))
+			user = client_ini_get(&ini, "AccountInformation",
+			    "imap_username");
+		else
+			user = client_ini_get(&ini, "AccountInformation",
+			    "smtp_username");
+		client_ini_set(&ca->field[CLIENT_USER], user != NULL ? user : email,
+		    file);
 		ssl = client_ini_get(&ini, "AccountInformation", "smtp_ssl");
 		stls = client_ini_get(&ini, "AccountInformation",
 		    "smtp_starttls");
-		if (ssl != NULL && strcmp(ssl->value, "true") == 0) {
+		if (client_geary_bool(ssl, 0)) {
 			sec = "tls";
 			line = ssl->line;
-		} else if (stls != NULL && strcmp(stls->value, "true") == 0) {
+		} else if (client_geary_bool(stls, 1)) {
 			sec = "starttls";
-			line = stls->line;
-		} else if (ssl != NULL || stls != NULL) {
+			line = stls != NULL ? stls->line : host->line;
+		} else {
 			sec = "none";
-			line = ssl != NULL ? ssl->line : stls->line;
+			line = stls != NULL ? stls->line : host->line;
 		}
 	} else {
 		client_ini_free(&ini);

@@ -26,6 +26,9 @@ static void	client_msmtp_copy(struct client_msmtp_sect *,
 static void	client_msmtp_clear(struct client_msmtp_sect *);
 static void	client_msmtp_emit(struct client_list *,
 		    const struct client_msmtp_sect *, const char *);
+static int	client_msmtp_on(const char *);
+static size_t	client_msmtp_split(const char *, const char *, const char **,
+		    size_t *, const char **);
 
 static void
 client_msmtp_clear(struct client_msmtp_sect *s)
@@ -76,6 +79,9 @@ client_msmtp_emit(struct client_list *cl, const struct client_msmtp_sect *s,
 	const char		*sec;
 	unsigned int		 line;
 
+	/* An account with no server (none of its own, none inherited) sends nowhere. */
+	if (s->val[M_HOST] == NULL || *s->val[M_HOST] == '\0')
+		return;
 	ca = client_list_add(cl, "msmtp", s->name);
 	if (s->val[M_FROM] != NULL)
 		client_value_set(&ca->field[CLIENT_EMAIL], s->val[M_FROM],

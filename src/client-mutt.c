@@ -12,6 +12,7 @@ static void	client_mutt_value(const char *, size_t, char *, size_t *);
 static void	client_mutt_url(struct client_mutt *, const char *, const char *,
 		    unsigned int);
 static int	client_mutt_yes(const char *);
+static void	client_mutt_unescape(char *);
 
 void
 client_mutt_init(struct client_mutt *m)
@@ -171,12 +172,14 @@ client_mutt_parse(struct client_mutt *m, const char *buf, size_t len,
 	char		*val;
 	size_t		 vlen, nlen;
 	unsigned int	 line = 0;
+	int		 off;
 
 	if (len > CLIENT_MAX_FILE) {
 		xasprintf(cause, "%s: file too large", file);
 		return (-1);
 	}
-	val = xmalloc(len + 1);
+	/* At least 4 bytes: "yes" is written there for a bare "set x". */
+	val = xmalloc(len + 4);
 	while (p < end) {
 		line++;
 		eol = memchr(p, '\n', (size_t)(end - p));
@@ -193,19 +196,31 @@ client_mutt_parse(struct client_mutt *m, const char *buf, size_t len,
 				strlist_add(&m->sources, val);
 			continue;
 		}
-		if (eol - s < 4 || strncmp(s, "set", 3) != 0 ||
-		    (s[3] != ' ' && s[3] != '\t'))
+		/* "unset x" and "set nox" make a boolean "no". */
+		off = 0;
+		if (eol - s >= 6 && strncmp(s, "unset", 5) == 0 &&
+		    (s[5] == ' ' || s[5] == '\t')) {
+			off = 1;
+			s += 6;
+		} else if (eol - s >= 4 && strncmp(s, "set", 3) == 0 &&
+		    (s[3] == ' ' || s[3] == '\t'))
+			s += 4;
+		else
 			continue;
-		s += 4;
 		while (s < eol && (*s == ' ' || *s == '\t'))
 			s++;
 		name = s;
 		while (s < eol && (isalnum((unsigned char)*s) || *s == '_'))
 			s++;
 		nlen = (size_t)(s - name);
+		if (!off && nlen > 6 && strncmp(name, "nossl_", 6) == 0) {
+			off = 1;
+			name += 2;
+			nlen -= 2;
+		}
 		while (s < eol && (*s == ' ' || *s == '\t'))
 			s++;
-		if (s < eol && *s == '=')
+		if (!off && s < eol && *s == '=')
 			s++;
 		else {
 			/* "set ssl_force_tls" is "yes". */
@@ -214,9 +229,9 @@ client_mutt_parse(struct client_mutt *m, const char *buf, size_t len,
 		if (s != NULL)
 			client_mutt_value(s, (size_t)(eol - s), val, &vlen);
 		else {
-			/* The line holds "set x", so val has room. */
-			memcpy(val, "yes", 4);
-			vlen = 3;
+			/* The line holds "set x" or "unset x", so val has room. */
+			memcpy(val, off ? "no" : "yes", off ? 3 : 4);
+			vlen = off ? 2 : 3;
 		}
 #define IS(k) (nlen == strlen(k) && strncmp(name, k, nlen) == 0)
 		if (IS("smtp_url"))

@@ -23,7 +23,10 @@ struct client_tb_prefs {
 static const char *client_tb_parse_string(const char *, const char *, char **);
 static const struct client_tb_pref *client_tb_find(const struct client_tb_prefs *,
 		    const char *, ...) PRINTFLIKE(2, 3);
+static int	client_tb_prefs_parse(struct client_tb_prefs *, const char *, size_t);
 static void	client_tb_prefs_free(struct client_tb_prefs *);
+static void	client_tb_set(struct client_value *, const struct client_tb_pref *,
+		    const char *);
 static void	client_tb_account(struct client_list *, const struct client_tb_prefs *,
 		    const char *, const char *, int);
 

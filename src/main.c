@@ -25,6 +25,7 @@
 #include "report.h"
 #include "sanitize.h"
 #include "secret-file.h"
+#include "tls.h"
 #include "tree.h"
 #include "ui.h"
 #include "ui-curses.h"
@@ -86,12 +87,26 @@ static void	 main_help_probes(void);
 static int	 main_run(const struct options *, const struct tree *, struct answers *);
 static int	 main_from_client(const struct options *, const struct tree *,
 		    struct answers *, char **);
-static void	 main_import(const struct tree *, struct answers *, const char *,
-		    const char *, const char *, const char *, unsigned int);
+static int	 main_import(const struct tree *, struct answers *, const char *,
+		    const char *, const char *, const char *, unsigned int, char **);
+static void	 main_import_undo(struct answers *, size_t);
+static int	 main_offer_accounts(const struct options *, const struct tree *,
+		    struct ui *, struct walk *, struct answers *);
+static int	 main_offer_pick(const struct tree *, struct ui *, struct walk *,
+		    struct answers *, const struct client_account *);
+static const char *main_import_label(const char *);
+static char	*main_dollars(const char *);
+static const char *main_import_words(const char *, const char *);
+static void	 main_account_set(const struct client_account *);
+static void	 main_fix_client(const struct options *, struct ui *, const struct walk *,
+		    const struct report_meta *);
 
 /* Where each answer taken from a mail program came from, for the report. */
 static struct report_import	*main_imported;
 static size_t			 main_nimported;
+/* The mail program and account those answers came from, for --fix-client. */
+static char			*main_account_program;
+static char			*main_account_name;
 
 /*
  * A password may sit in this process's memory: no core dumps, and no ptrace or
@@ -183,37 +198,396 @@ main_key_node(const struct tree *tree, const char *key)
 /*
  * One value read from a mail program becomes an answer, like --answer KEY=VALUE, unless
  * --answer gave the key already (typed answers win) or the question refuses the value.
+ * Returns 1 when it was taken, 0 when there was nothing to take, -1 with *why (a sentence
+ * to show the user, sanitised) when the question refuses it.
  */
-static void
+static int
 main_import(const struct tree *tree, struct answers *answers, const char *key,
-    const char *value, const char *program, const char *file, unsigned int line)
+    const char *value, const char *program, const char *file, unsigned int line,
+    char **why)
 {
 	const struct tree_node	*n;
 	struct report_import	*ri;
 	char			*cause = NULL, *v, *f;
 
 	if (value == NULL || answers_find(answers, key) != NULL)
-		return;
+		return (0);
 	if ((n = main_key_node(tree, key)) == NULL)
-		return;
+		return (0);
 	if (tree_validate_answer(n, value, &cause) != 0) {
 		v = sanitize_str(value);
 		f = sanitize_str(file);
-		main_error("not using %s \"%s\" from %s line %u: it is not a value "
-		    "sendfix accepts there", key, v, f, line);
+		if (why != NULL)
+			xasprintf(why, "not using %s \"%s\" from %s line %u: it is not a "
+			    "value sendfix accepts there", key, v, f, line);
 		free(v);
 		free(f);
 		free(cause);
-		return;
+		return (-1);
 	}
 	answers_set(answers, key, value, ANSWER_GIVEN, 0);
 	main_imported = xreallocarray(main_imported, main_nimported + 1,
 	    sizeof *main_imported);
 	ri = &main_imported[main_nimported++];
 	ri->key = xstrdup(key);
+	ri->value = xstrdup(value);
 	ri->program = xstrdup(program);
 	ri->file = xstrdup(file != NULL ? file : "");
 	ri->line = line;
+	return (1);
+}
+
+/* Takes back the answers imported after the first keep ones (the user went back). */
+static void
+main_import_undo(struct answers *answers, size_t keep)
+{
+	struct report_import	*ri;
+
+	while (main_nimported > keep) {
+		ri = &main_imported[--main_nimported];
+		answers_unset(answers, ri->key);
+		free((char *)ri->key);
+		free((char *)ri->value);
+		free((char *)ri->program);
+		free((char *)ri->file);
+	}
+}
+
+/* Remembers the account the answers came from (NULL: none). */
+static void
+main_account_set(const struct client_account *ca)
+{
+	free(main_account_program);
+	free(main_account_name);
+	main_account_program = ca != NULL ? xstrdup(ca->program) : NULL;
+	main_account_name = ca != NULL ? xstrdup(ca->name) : NULL;
+}
+
+/*
+ * After the diagnosis, for an msmtp or mutt account whose settings differ from the ones
+ * that work: writes those into the file they were read from (client_fix_file keeps a
+ * backup). Batch mode does it only with --fix-client; the wizard asks first. What happened
+ * is said on stderr (batch) or on a screen of its own.
+ */
+static void
+main_fix_client(const struct options *opts, struct ui *ui, const struct walk *w,
+    const struct report_meta *meta)
+{
+	struct report_client		 rc;
+	struct client_fix		 fix;
+	struct tree_node		 info;
+	const struct report_client_row	*host;
+	char				*f, *q, *msg, *backup = NULL, *cause = NULL, *t;
+
+	if (main_account_program == NULL ||
+	    (strcmp(main_account_program, "msmtp") != 0 &&
+	    strcmp(main_account_program, "mutt") != 0 &&
+	    strcmp(main_account_program, "neomutt") != 0))
+		return;
+	if (opts->mode == OPTIONS_MODE_BATCH && !opts->fix_client)
+		return;
+	if (report_client_compare(w, meta, &rc) != 0)
+		return;
+	host = &rc.row[REPORT_CLIENT_HOST];
+	if (!rc.known || rc.nchange == 0 || rc.lines.n == 0 || host->file == NULL ||
+	    *host->file == '\0' || rc.row[REPORT_CLIENT_PORT].works == NULL ||
+	    rc.row[REPORT_CLIENT_SECURITY].works == NULL) {
+		if (opts->fix_client)
+			main_error("--fix-client: nothing to write: %s", !rc.known ?
+			    "no settings that work were found" : rc.nchange == 0 ?
+			    "the settings are the ones that work" : "the settings that work "
+			    "are not all known");
+		report_client_free(&rc);
+		return;
+	}
+	fix.host = host->works;
+	fix.port = rc.row[REPORT_CLIENT_PORT].works;
+	fix.security = rc.row[REPORT_CLIENT_SECURITY].works;
+	fix.user = rc.row[REPORT_CLIENT_USER].change ? rc.row[REPORT_CLIENT_USER].works :
+	    NULL;
+	f = sanitize_str(host->file);
+	if (opts->mode != OPTIONS_MODE_BATCH) {
+		xasprintf(&q, "Write the settings that work into %s? sendfix changes only the "
+		    "lines of this account's outgoing server and keeps the file as it is now "
+		    "in %s.sendfix-bak.", f, f);
+		if (ui->ops->confirm == NULL || ui->ops->confirm(ui, q) != 1) {
+			free(q);
+			free(f);
+			report_client_free(&rc);
+			return;
+		}
+		free(q);
+	}
+	if (client_fix_file(host->file, main_account_program, main_account_name, &fix,
+	    &backup, &cause) != 0) {
+		xasprintf(&msg, "The settings were not written: %s", cause);
+		free(cause);
+	} else {
+		t = sanitize_str(backup);
+		xasprintf(&msg, "The settings that work are now in %s; the file as it was is "
+		    "%s. Send yourself a test message to check.", f, t);
+		free(t);
+		free(backup);
+	}
+	if (opts->mode == OPTIONS_MODE_BATCH)
+		main_error("%s", msg);
+	else if (ui->ops->info != NULL) {
+		memset(&info, 0, sizeof info);
+		info.id = (char *)"client-fixed";
+		info.kind = TREE_INFO;
+		info.title = (char *)"Your mail program's settings";
+		/* The text goes through answers_expand: a "$" in a file name stays one. */
+		info.text = main_dollars(msg);
+		(void)ui->ops->info(ui, w, &info);
+		free(info.text);
+	}
+	free(msg);
+	free(f);
+	report_client_free(&rc);
+}
+
+/* A copy of s with every "$" doubled, so answers_expand shows it as it is. */
+static char *
+main_dollars(const char *s)
+{
+	char	*out, *o;
+
+	o = out = xcalloc(2, strlen(s) + 1);
+	for (; *s != '\0'; s++) {
+		if (*s == '$')
+			*o++ = '$';
+		*o++ = *s;
+	}
+	*o = '\0';
+	return (out);
+}
+
+/* An imported value as the wizard words it: the encryption as mail programs name it. */
+static const char *
+main_import_words(const char *key, const char *value)
+{
+	if (strcmp(key, "smtp.security") != 0)
+		return (value);
+	if (strcmp(value, "none") == 0)
+		return ("none (no encryption)");
+	if (strcmp(value, "starttls") == 0)
+		return ("STARTTLS");
+	if (strcmp(value, "tls") == 0)
+		return ("SSL/TLS");
+	return (value);
+}
+
+/* The words the wizard uses for an imported answer's key. */
+static const char *
+main_import_label(const char *key)
+{
+	static const struct {
+		const char	*key;
+		const char	*label;
+	} labels[] = {
+		{ "email", "Your address" },
+		{ "smtp.host", "Outgoing server" },
+		{ "smtp.port", "Port" },
+		{ "smtp.security", "Encryption" },
+		{ "smtp.user", "Login name" },
+		{ "client.program", "Mail program" }
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+		if (strcmp(labels[i].key, key) == 0)
+			return (labels[i].label);
+	}
+	return (key);
+}
+
+/*
+ * The account the user picked on the wizard's first screen: its values become answers
+ * exactly as with --from-client, and a screen shows each with the file and line it came
+ * from. A stored password is used only after a yes to a question of its own. Returns 0 to
+ * go on, 1 when the user went back (the imported answers are taken back), 2 to quit.
+ */
+static int
+main_offer_pick(const struct tree *tree, struct ui *ui, struct walk *w,
+    struct answers *answers, const struct client_account *ca)
+{
+	const struct tree_node	*pw;
+	struct report_import	*ri;
+	struct tree_node	 info;
+	enum ui_reply		 reply;
+	char			*text, *tmp, *why, *v, *f, *title, *q, *name;
+	size_t			 before = main_nimported, i, j;
+	int			 r;
+
+	text = xstrdup("");
+	for (i = 0; i < CLIENT_NFIELDS; i++) {
+		why = NULL;
+		r = main_import(tree, answers, client_field_key(i), ca->field[i].value,
+		    ca->program, ca->field[i].file, ca->field[i].line, &why);
+		if (r == -1) {
+			xasprintf(&tmp, "%s%s (sendfix asks for it instead).\n\n", text, why);
+			free(text);
+			free(why);
+			text = tmp;
+		}
+	}
+	main_import(tree, answers, "client.program", client_program_choice(ca->program),
+	    ca->program, "", 0, NULL);
+	for (j = before; j < main_nimported; j++) {
+		ri = &main_imported[j];
+		v = sanitize_str(main_import_words(ri->key, ri->value));
+		f = sanitize_str(ri->file);
+		if (*f != '\0')
+			xasprintf(&tmp, "%s%s: %s (from %s, line %u)\n\n", text,
+			    main_import_label(ri->key), v, f, ri->line);
+		else
+			xasprintf(&tmp, "%s%s: %s\n\n", text, main_import_label(ri->key), v);
+		free(text);
+		free(v);
+		free(f);
+		text = tmp;
+	}
+	xasprintf(&tmp, "%sThe questions that follow show these answers filled in: keep "
+	    "each one, or change it if you know better.", text);
+	free(text);
+	/* The node's text goes through answers_expand: a "$" read from a file stays one. */
+	text = main_dollars(tmp);
+	free(tmp);
+	name = sanitize_str(ca->name);
+	xasprintf(&tmp, "Settings read from %s (account \"%s\")", ca->program, name);
+	title = main_dollars(tmp);
+	free(tmp);
+
+	memset(&info, 0, sizeof info);
+	info.id = (char *)"client-account-read";
+	info.kind = TREE_INFO;
+	info.section = 4;
+	info.title = title;
+	info.text = text;
+	reply = ui->ops->info != NULL ? ui->ops->info(ui, w, &info) : UI_NEXT;
+	free(title);
+	free(text);
+	if (reply == UI_QUIT || reply == UI_BACK) {
+		free(name);
+		main_import_undo(answers, before);
+		return (reply == UI_QUIT ? 2 : 1);
+	}
+	main_account_set(ca);
+
+	pw = main_key_node(tree, "smtp.password");
+	if (ca->password != NULL && pw != NULL && pw->qtype == TREE_Q_SECRET &&
+	    answers_find(answers, pw->key) == NULL && ui->ops->confirm != NULL) {
+		xasprintf(&q, "The %s account \"%s\" has a password stored in its settings. "
+		    "May sendfix use it to test the login? It is never shown, and never written "
+		    "to the report.", ca->program, name);
+		if (ui->ops->confirm(ui, q) == 1)
+			answers_set(answers, pw->key, ca->password, ANSWER_GIVEN, 1);
+		free(q);
+	}
+	free(name);
+	return (0);
+}
+
+/*
+ * The wizard's first screen, when the user's own mail programs (under --home or $HOME)
+ * have accounts with an outgoing server: which one will not send? Returns 0 to go on to
+ * the walk (with or without an account's answers), 1 when the user quit.
+ */
+static int
+main_offer_accounts(const struct options *opts, const struct tree *tree, struct ui *ui,
+    struct walk *w, struct answers *answers)
+{
+	struct client_list	 cl;
+	struct tree_node	 q;
+	struct tree_choice	*choices;
+	enum ui_reply		 reply;
+	const char		*home = opts->home;
+	char			*value, *end;
+	unsigned long		 k;
+	size_t			 i;
+	int			 r = 0, done = 0;
+
+	memset(&cl, 0, sizeof cl);
+	if (home == NULL) {
+		home = getenv("HOME");
+		cl.own_home = 1;
+	}
+	if (home == NULL || *home != '/')
+		return (0);
+	client_detect_all(&cl, home);
+	if (cl.n == 0) {
+		client_list_free(&cl);
+		return (0);
+	}
+	choices = xcalloc(cl.n + 1, sizeof *choices);
+	for (i = 0; i < cl.n; i++) {
+		xasprintf(&choices[i].value, "%zu", i + 1);
+		choices[i].label = client_account_describe(&cl.accounts[i]);
+	}
+	choices[cl.n].value = xstrdup("none");
+	choices[cl.n].label = xstrdup("None of these / type my settings");
+
+	memset(&q, 0, sizeof q);
+	q.id = (char *)"client-accounts";
+	q.kind = TREE_QUESTION;
+	q.section = 4;		/* the guide's "Email client configuration" */
+	q.qtype = TREE_Q_CHOICE;
+	q.choices = choices;
+	q.nchoices = cl.n + 1;
+	q.title = (char *)"We found these accounts in your mail programs; which one will "
+	    "not send?";
+	q.text = (char *)"sendfix read them from the settings files of the mail programs "
+	    "on this computer. Choose the one that fails, and sendfix starts from its "
+	    "settings; or choose \"None of these\" and type yours.";
+	q.help = (char *)"Each line names the mail program, the account, the address it "
+	    "sends from, its outgoing server with the port and encryption, and the file and "
+	    "line where sendfix read the server. Nothing is changed in those files. A "
+	    "password stored there is used only if you agree, on a question of its own.";
+
+	while (!done) {
+		value = NULL;
+		reply = ui->ops->ask(ui, w, &q, NULL, &value);
+		switch (reply) {
+		case UI_QUIT:
+			r = 1;
+			done = 1;
+			break;
+		case UI_BACK:
+			if (ui->ops->message != NULL)
+				ui->ops->message(ui, "This is the first question.");
+			break;
+		case UI_ANSWER:
+			errno = 0;
+			k = strtoul(value, &end, 10);
+			if (errno != 0 || *end != '\0' || k < 1 || k > cl.n) {
+				done = 1;	/* "None of these" */
+				break;
+			}
+			switch (main_offer_pick(tree, ui, w, answers, &cl.accounts[k - 1])) {
+			case 0:
+				done = 1;
+				break;
+			case 2:
+				r = 1;
+				done = 1;
+				break;
+			default:
+				break;
+			}
+			break;
+		default:
+			done = 1;	/* "I don't know": the questions as usual */
+			break;
+		}
+		free(value);
+	}
+	for (i = 0; i <= cl.n; i++) {
+		free(choices[i].value);
+		free(choices[i].label);
+	}
+	free(choices);
+	client_list_free(&cl);
+	return (r);
 }
 
 /*
@@ -230,7 +604,7 @@ main_from_client(const struct options *opts, const struct tree *tree,
 	const struct client_account	*ca;
 	const struct tree_node		*n;
 	const char			*home = opts->home;
-	char				*h;
+	char				*h, *why;
 	ssize_t				 idx;
 	size_t				 i;
 
@@ -263,11 +637,16 @@ main_from_client(const struct options *opts, const struct tree *tree,
 	}
 	ca = &cl.accounts[idx];
 	for (i = 0; i < CLIENT_NFIELDS; i++) {
-		main_import(tree, answers, client_field_key(i), ca->field[i].value,
-		    ca->program, ca->field[i].file, ca->field[i].line);
+		why = NULL;
+		if (main_import(tree, answers, client_field_key(i), ca->field[i].value,
+		    ca->program, ca->field[i].file, ca->field[i].line, &why) == -1) {
+			main_error("%s", why);
+			free(why);
+		}
 	}
 	main_import(tree, answers, "client.program",
-	    client_program_choice(ca->program), ca->program, "", 0);
+	    client_program_choice(ca->program), ca->program, "", 0, NULL);
+	main_account_set(ca);
 	n = main_key_node(tree, "smtp.password");
 	if (ca->password != NULL && opts->use_stored_password &&
 	    opts->mode == OPTIONS_MODE_BATCH && n != NULL &&
@@ -507,8 +886,6 @@ main_run(const struct options *opts, const struct tree *tree, struct answers *an
 	memset(&meta, 0, sizeof meta);
 	meta.version = PACKAGE_VERSION;
 	meta.started = time(NULL);
-	meta.imported = main_imported;
-	meta.nimported = main_nimported;
 	ui.meta = &meta;
 
 	w = walk_new(tree, answers);
@@ -519,8 +896,20 @@ main_run(const struct options *opts, const struct tree *tree, struct answers *an
 		status = EXIT_USAGE;
 		goto out;
 	}
+	/*
+	 * A person at the wizard is first offered the accounts of their own mail programs,
+	 * unless --from-client chose already; a script (batch mode) gets none of this.
+	 */
+	r = 0;
+	if (opts->mode != OPTIONS_MODE_BATCH && opts->from_client == NULL)
+		r = main_offer_accounts(opts, tree, &ui, w, answers);
+	meta.imported = main_imported;
+	meta.nimported = main_nimported;
 	/* ui_drive itself starts again from the first screen when the result asks it to. */
-	r = ui_drive(&ui, w, &env, &cause);
+	if (r == 0)
+		r = ui_drive(&ui, w, &env, &cause);
+	if (r == 0)
+		main_fix_client(opts, &ui, w, &meta);
 	if (ui.ops->fini != NULL)
 		ui.ops->fini(&ui);
 	if (r == 0)
@@ -619,8 +1008,17 @@ main(int argc, char **argv)
 		status = EXIT_USAGE;
 	} else
 		status = main_run(&opts, tree, answers);
+	main_import_undo(answers, 0);
+	free(main_imported);
+	main_account_set(NULL);
 	answers_free(answers);
 	tree_free(tree);
+	/*
+	 * The full-screen wizard may leave a cancelled probe finishing on its thread as the
+	 * program ends, still using the shared certificates; the other modes end with none.
+	 */
+	if (opts.mode == OPTIONS_MODE_PLAIN || opts.mode == OPTIONS_MODE_BATCH)
+		tls_cred_cache_clear();
 	options_free(&opts);
 	return (status);
 }

@@ -33,7 +33,8 @@ enum {
 	OPT_FROM_CLIENT,
 	OPT_ACCOUNT,
 	OPT_HOME,
-	OPT_USE_STORED_PASSWORD
+	OPT_USE_STORED_PASSWORD,
+	OPT_FIX_CLIENT
 };
 
 static const struct option options_long[] = {
@@ -58,6 +59,7 @@ static const struct option options_long[] = {
 	{ "account",		required_argument,	NULL,	OPT_ACCOUNT },
 	{ "home",		required_argument,	NULL,	OPT_HOME },
 	{ "use-stored-password", no_argument,		NULL,	OPT_USE_STORED_PASSWORD },
+	{ "fix-client",		no_argument,		NULL,	OPT_FIX_CLIENT },
 	{ "version",		no_argument,		NULL,	OPT_VERSION },
 	{ "help",		no_argument,		NULL,	'h' },
 	{ NULL,			0,			NULL,	0 }
@@ -121,6 +123,9 @@ options_usage(FILE *f)
 "      --home DIR            read the mail program's files under DIR, not $HOME\n"
 "      --use-stored-password with --batch, use a password stored in the msmtp or mutt\n"
 "                            settings (never shown, never reported)\n"
+"      --fix-client          with --batch and an msmtp or mutt account: write the\n"
+"                            settings that work into its file (a copy of the old\n"
+"                            one is kept as FILE.sendfix-bak)\n"
 "      --verbose             batch mode: report each probe on standard error\n"
 "      --version             print the version and exit\n"
 "  -h, --help                print this help and exit\n"
@@ -269,6 +274,9 @@ options_parse(int argc, char **argv, struct options *opts, char **cause)
 		case OPT_USE_STORED_PASSWORD:
 			opts->use_stored_password = 1;
 			break;
+		case OPT_FIX_CLIENT:
+			opts->fix_client = 1;
+			break;
 		case OPT_VERSION:
 			opts->mode = OPTIONS_MODE_VERSION;
 			break;
@@ -293,6 +301,13 @@ options_parse(int argc, char **argv, struct options *opts, char **cause)
 	if ((opts->account != NULL || opts->use_stored_password) &&
 	    opts->from_client == NULL) {
 		xasprintf(cause, "--account and --use-stored-password need --from-client");
+		return (-1);
+	}
+	/* The wizard asks before it writes; only a script's command line says so itself. */
+	if (opts->fix_client && (opts->from_client == NULL ||
+	    opts->mode != OPTIONS_MODE_BATCH)) {
+		xasprintf(cause, "--fix-client needs --batch and --from-client (the wizard "
+		    "offers the same and asks first)");
 		return (-1);
 	}
 	return (0);

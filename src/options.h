@@ -38,6 +38,7 @@ struct options {
 	const char		*account;	/* --account NAME */
 	const char		*home;		/* --home DIR (absolute) */
 	int			 use_stored_password; /* --use-stored-password */
+	int			 fix_client;	/* --fix-client */
 };
 
 /*

@@ -21,6 +21,42 @@ static struct json_object	*report_json_answers(const struct walk *);
 static struct json_object	*report_json_causes(const struct walk *);
 static struct json_object	*report_json_probe(const struct walk *, const struct walk_probe *);
 static const char		*report_json_verdict(const struct walk *);
+static struct json_object	*report_json_client(const struct walk *,
+				    const struct report_client *);
+
+/*
+ * The mail program's settings beside the ones that work: {"program", "known", "fields":
+ * [{"key", "program", "works", "change"}], "lines"}; a value not known is null.
+ */
+static struct json_object *
+report_json_client(const struct walk *w, const struct report_client *rc)
+{
+	const struct report_client_row	*row;
+	struct json_object		*o, *fields, *one, *lines;
+	size_t				 i;
+
+	o = json_object_new_object();
+	json_object_object_add(o, "program", report_json_string(w, rc->program));
+	json_object_object_add(o, "known", json_object_new_boolean(rc->known));
+	fields = json_object_new_array();
+	for (i = 0; i < REPORT_CLIENT_NROWS; i++) {
+		row = &rc->row[i];
+		one = json_object_new_object();
+		json_object_object_add(one, "key", report_json_string(w, row->key));
+		json_object_object_add(one, "program", row->program != NULL ?
+		    report_json_string(w, row->program) : NULL);
+		json_object_object_add(one, "works", row->works != NULL ?
+		    report_json_string(w, row->works) : NULL);
+		json_object_object_add(one, "change", json_object_new_boolean(row->change));
+		json_object_array_add(fields, one);
+	}
+	json_object_object_add(o, "fields", fields);
+	lines = json_object_new_array();
+	for (i = 0; i < rc->lines.n; i++)
+		json_object_array_add(lines, report_json_string(w, rc->lines.v[i]));
+	json_object_object_add(o, "lines", lines);
+	return (o);
+}
 
 /*
  * Every string goes through here, already sanitised: it is scrubbed of the secret answers
@@ -198,6 +234,7 @@ void
 report_json_render(FILE *f, const struct walk *w, const struct report_meta *meta)
 {
 	const struct walk_outcome	*o;
+	struct report_client		 rc;
 	struct json_object		*root, *a;
 	struct tm			 tm;
 	time_t				 started;
@@ -247,6 +284,11 @@ report_json_render(FILE *f, const struct walk *w, const struct report_meta *meta
 			json_object_array_add(imp, one);
 		}
 		json_object_object_add(root, "imported", imp);
+	}
+	/* An addition to interface.md's keys, present only with "imported". */
+	if (report_client_compare(w, meta, &rc) == 0) {
+		json_object_object_add(root, "client_settings", report_json_client(w, &rc));
+		report_client_free(&rc);
 	}
 	json_object_object_add(root, "causes", report_json_causes(w));
 	if (o != NULL) {

@@ -446,10 +446,11 @@ report_text_path(FILE *f, const struct walk *w)
 void
 report_text_render(FILE *f, const struct walk *w, const struct report_meta *meta)
 {
-	struct tm	 tm;
-	char		 when[32];
-	char		*s;
-	size_t		 i;
+	struct report_client	 rc;
+	struct tm		 tm;
+	char			 when[32];
+	char			*s;
+	size_t			 i;
 
 	fprintf(f, "sendfix %s report\n",
 	    meta != NULL && meta->version != NULL ? meta->version : PACKAGE_VERSION);
@@ -469,24 +470,15 @@ report_text_render(FILE *f, const struct walk *w, const struct report_meta *meta
 
 	report_text_heading(f, "YOUR ANSWERS");
 	report_text_answers(f, w);
-	if (meta != NULL && meta->nimported > 0) {
-		char	*key, *file, *program, *line;
-
+	if (report_client_compare(w, meta, &rc) == 0) {
 		report_text_heading(f, "READ FROM YOUR MAIL PROGRAM");
-		for (i = 0; i < meta->nimported; i++) {
-			key = sanitize_str(meta->imported[i].key);
-			file = sanitize_str(meta->imported[i].file);
-			program = sanitize_str(meta->imported[i].program);
-			xasprintf(&line, "%s, %s line %u", program, file,
-			    meta->imported[i].line);
-			xasprintf(&s, "  %s: ", key);
-			report_wrap(f, s, "      ", line, REPORT_WIDTH);
-			free(s);
-			free(line);
-			free(key);
-			free(file);
-			free(program);
-		}
+		s = sanitize_str(rc.program);
+		fprintf(f, "  sendfix read these answers from the settings of %s:\n", s);
+		free(s);
+		report_client_sources(f, meta);
+		fputc('\n', f);
+		report_client_text(f, &rc);
+		report_client_free(&rc);
 	}
 
 	report_text_heading(f, "CHECKS RUN");

@@ -15,6 +15,7 @@ enum report_format {
 /* An answer taken from a mail program's settings (--from-client), and where it was read. */
 struct report_import {
 	const char	*key;
+	const char	*value;		/* as the file says it (never a password) */
 	const char	*program;
 	const char	*file;
 	unsigned int	 line;
@@ -28,6 +29,50 @@ struct report_meta {
 	const struct report_import *imported;	/* "imported" in JSON; omitted when none */
 	size_t		 nimported;
 };
+
+/*
+ * The mail program's settings beside the ones that work (report-client.c), for a walk
+ * whose answers came from a mail program: host, port, security and user name, each with
+ * the program's value, the working one and whether it must change.
+ */
+enum {
+	REPORT_CLIENT_HOST,
+	REPORT_CLIENT_PORT,
+	REPORT_CLIENT_SECURITY,
+	REPORT_CLIENT_USER,
+	REPORT_CLIENT_NROWS
+};
+
+struct report_client_row {
+	const char	*key;		/* "smtp.host", ... */
+	const char	*label;		/* "Server", ... */
+	char		*program;	/* the mail program's value, or NULL */
+	char		*works;		/* the value that works, or NULL when not known */
+	const char	*file;		/* where program was read (the meta's), or NULL */
+	unsigned int	 line;
+	int		 change;	/* both known, and they differ */
+};
+
+struct report_client {
+	char			*program;	/* "thunderbird", "msmtp", ... */
+	struct report_client_row row[REPORT_CLIENT_NROWS];
+	int			 known;		/* a working combination was found */
+	size_t			 nchange;
+	char			*open;		/* the menu path (mail-program probe), or NULL */
+	struct strlist		 lines;		/* msmtp, mutt: the configuration lines
+						   that work */
+};
+
+/* Fills rc; 0, or -1 (rc empty) when no answer came from a mail program. Unsanitised. */
+int	 report_client_compare(const struct walk *, const struct report_meta *,
+	    struct report_client *);
+void	 report_client_free(struct report_client *);
+/* A value as the user reads it: "STARTTLS" for starttls, "(not set)" for NULL. */
+const char *report_client_words(const char *key, const char *value);
+/* The comparison as indented text lines, sanitised. */
+void	 report_client_text(FILE *, const struct report_client *);
+/* Where each answer taken from a mail program was read, as indented lines, sanitised. */
+void	 report_client_sources(FILE *, const struct report_meta *);
 
 /* Parses "text" / "json"; 0 or -1. */
 int	 report_format_parse(const char *, enum report_format *);

@@ -107,7 +107,8 @@ ui_curses_ask_setup(struct ui_curses_ask *a, struct ui_curses *uc, const struct 
 	a->node = n;
 	a->title = answers_expand(w->answers, n->title != NULL ? n->title : "", "(unknown)");
 	a->text = answers_expand(w->answers, n->text != NULL ? n->text : "", "(unknown)");
-	a->first = w->nsteps <= 1;
+	/* A screen from outside the tree (the mail program accounts) is never the first. */
+	a->first = w->nsteps <= 1 && walk_current(w) == n;
 	if (n->kind != TREE_QUESTION)
 		return;
 	if (n->qtype == TREE_Q_CHOICE) {

@@ -15,6 +15,7 @@
 struct ui_curses_result {
 	struct ui_curses	*uc;
 	const struct walk	*w;
+	const struct report_meta *meta;	/* the answers read from a mail program */
 	int			 action;	/* 's', 't', 'a', or 0 */
 };
 
@@ -49,6 +50,8 @@ static const char *ui_curses_home(void);
 static char	*ui_curses_default_path(void);
 static char	*ui_curses_expand_path(const char *);
 static void	 ui_curses_list(struct ui_curses_doc *, const struct strlist *, int);
+static void	 ui_curses_result_client(struct ui_curses_doc *, const struct walk *,
+		     const struct report_meta *);
 
 static void
 ui_curses_list(struct ui_curses_doc *d, const struct strlist *l, int numbered)
@@ -64,6 +67,65 @@ ui_curses_list(struct ui_curses_doc *d, const struct strlist *l, int numbered)
 		ui_curses_doc_item(d, prefix, l->v[i], UI_CURSES_NORMAL, 1, UI_CURSES_STORED);
 		free(prefix);
 	}
+}
+
+/*
+ * The mail program's settings (--from-client, or an account picked on the first screen)
+ * beside the ones that work, one line per setting, marking those to change; then the lines
+ * for msmtp or mutt, and the files they were read from.
+ */
+static void
+ui_curses_result_client(struct ui_curses_doc *d, const struct walk *w,
+    const struct report_meta *meta)
+{
+	struct report_client		 rc;
+	const struct report_client_row	*row;
+	const char			*a, *b;
+	char				*s;
+	size_t				 i;
+
+	if (report_client_compare(w, meta, &rc) != 0)
+		return;
+	xasprintf(&s, "Your %s settings beside the ones that work", rc.program);
+	ui_curses_doc_text(d, s, UI_CURSES_HEADING, 0, UI_CURSES_RAW);
+	free(s);
+	for (i = 0; i < REPORT_CLIENT_NROWS; i++) {
+		row = &rc.row[i];
+		a = report_client_words(row->key, row->program);
+		b = report_client_words(row->key, row->works);
+		if (!rc.known)
+			xasprintf(&s, "%s: %s (nothing that works was found to compare)",
+			    row->label, a);
+		else if (row->change)
+			xasprintf(&s, "%s: %s now; change it to %s", row->label, a, b);
+		else
+			xasprintf(&s, "%s: %s, which works", row->label, a);
+		ui_curses_doc_item(d, row->change ? "* " : "  ", s, row->change ?
+		    UI_CURSES_ERROR : UI_CURSES_NORMAL, 1, UI_CURSES_RAW);
+		free(s);
+	}
+	if (rc.nchange > 0 && rc.lines.n > 0) {
+		ui_curses_doc_blank(d);
+		xasprintf(&s, "These %s lines work; they replace the account's lines in %s:",
+		    rc.program, rc.row[REPORT_CLIENT_HOST].file != NULL ?
+		    rc.row[REPORT_CLIENT_HOST].file : "its file");
+		ui_curses_doc_text(d, s, UI_CURSES_NORMAL, 0, UI_CURSES_RAW);
+		free(s);
+		for (i = 0; i < rc.lines.n; i++)
+			ui_curses_doc_item(d, "    ", rc.lines.v[i], UI_CURSES_NORMAL, 1,
+			    UI_CURSES_RAW);
+	}
+	ui_curses_doc_blank(d);
+	for (i = 0; i < REPORT_CLIENT_NROWS; i++) {
+		row = &rc.row[i];
+		if (row->file == NULL || *row->file == '\0')
+			continue;
+		xasprintf(&s, "%s read from %s, line %u", row->label, row->file, row->line);
+		ui_curses_doc_item(d, "- ", s, UI_CURSES_NORMAL, 1, UI_CURSES_RAW);
+		free(s);
+	}
+	ui_curses_doc_blank(d);
+	report_client_free(&rc);
 }
 
 static void
@@ -116,6 +178,7 @@ ui_curses_result_build(struct ui_curses_view *v, struct ui_curses_doc *d)
 		ui_curses_list(d, &o->fix, 1);
 		ui_curses_doc_blank(d);
 	}
+	ui_curses_result_client(d, res->w, res->meta);
 	if (o->ncauses > 0 && (section = cause_section_title(o->causes[0].cause->section)) !=
 	    NULL) {
 		xasprintf(&s, "In the troubleshooting guide this is section %d, \"%s\".",
@@ -406,6 +469,7 @@ ui_curses_show_result(struct ui *ui, const struct walk *w)
 	memset(&res, 0, sizeof res);
 	res.uc = uc;
 	res.w = w;
+	res.meta = ui->meta;
 	ui_curses_view_init(&v, uc);
 	v.follow = 0;
 	/* The conclusion's guide section is its most likely cause's. */

@@ -754,9 +754,12 @@ ui_curses_crumb(const struct walk *w, const struct tree_node *n, const char *wha
 			if (w->steps[i].node->kind == TREE_QUESTION)
 				q++;
 		}
-		xasprintf(&tmp, "%s > Question %d", s, q);
-		free(s);
-		s = tmp;
+		/* A question from outside the tree is not one of the walk's: no number. */
+		if (q > 0) {
+			xasprintf(&tmp, "%s > Question %d", s, q);
+			free(s);
+			s = tmp;
+		}
 	} else if (what != NULL) {
 		xasprintf(&tmp, "%s > %s", s, what);
 		free(s);

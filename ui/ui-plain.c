@@ -539,8 +539,16 @@ ui_plain_message(struct ui *ui, const char *text)
 static void
 ui_plain_show_result(struct ui *ui, const struct walk *w)
 {
+	struct report_client	 rc;
+
 	fputs("\n=== What sendfix found ===\n\n", ui->out);
 	report_text_diagnosis(ui->out, w);
+	/* Settings read from a mail program: beside the ones that work. */
+	if (report_client_compare(w, ui->meta, &rc) == 0) {
+		fputs("\n=== Your mail program's settings ===\n\n", ui->out);
+		report_client_text(ui->out, &rc);
+		report_client_free(&rc);
+	}
 	fflush(ui->out);
 }
 

@@ -13,6 +13,52 @@
  * Geary, msmtprc, muttrc); the rest is the file. Every account must come out with values
  * that are NUL-free strings and a security that is one of the three answers.
  */
+static void	fuzz_clients_check(const struct client_list *);
+static size_t	fuzz_clients_lines(const char *, size_t);
+static void	fuzz_clients_fix(const struct client_list *, const char *, size_t, int);
+
+static size_t
+fuzz_clients_lines(const char *buf, size_t len)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < len; i++) {
+		if (buf[i] == '\n')
+			n++;
+	}
+	return (n);
+}
+
+/*
+ * The fixer over the same file: it either refuses, or keeps every line and adds at most
+ * the five it may (msmtp: host, port, tls, tls_starttls, user; mutt: two).
+ */
+static void
+fuzz_clients_fix(const struct client_list *cl, const char *buf, size_t len, int mutt)
+{
+	struct client_fix	 fix = { "h.example", "587", "starttls", "u@x" };
+	char			*out = NULL, *cause = NULL;
+	size_t			 outlen, in, got;
+	int			 r;
+
+	if (mutt)
+		r = client_fix_mutt(buf, len, &fix, &out, &outlen, &cause);
+	else if (cl->n > 0)
+		r = client_fix_msmtp(buf, len, cl->accounts[0].name, &fix, &out, &outlen,
+		    &cause);
+	else
+		return;
+	if (r != 0) {
+		FUZZ_CHECK(cause != NULL);
+		free(cause);
+		return;
+	}
+	in = fuzz_clients_lines(buf, len);
+	got = fuzz_clients_lines(out, outlen);
+	FUZZ_CHECK(got >= in && got <= in + 5);
+	free(out);
+}
+
 static void
 fuzz_clients_check(const struct client_list *cl)
 {
@@ -60,12 +106,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 5:
 		client_msmtp_parse(&cl, buf, len, "msmtprc", NULL);
+		fuzz_clients_fix(&cl, buf, len, 0);
 		break;
 	default:
 		client_mutt_init(&m);
 		client_mutt_parse(&m, buf, len, "muttrc", NULL);
 		client_mutt_finish(&cl, &m, "mutt");
 		client_mutt_free(&m);
+		fuzz_clients_fix(&cl, buf, len, 1);
 		break;
 	}
 	fuzz_clients_check(&cl);

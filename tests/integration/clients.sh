@@ -102,7 +102,8 @@ done
 r="$LAB_TMP/text.txt"
 isolated "$SENDFIX" --batch --resolver 127.0.0.1:1 --timeout 1 --report "$r" \
     --home "$FIX/mutt" --from-client mutt 2>/dev/null
-grep -q 'READ FROM YOUR MAIL PROGRAM' "$r" && grep -q 'smtp.rc line 1' "$r" ||
+grep -q 'READ FROM YOUR MAIL PROGRAM' "$r" && grep -q '/\.mutt/smtp\.rc$' "$r" &&
+    grep -q 'smtp\.host (line 1)' "$r" ||
 	fail "the text report does not say where answers came from: $(cat "$r")"
 if grep -q hunter2 "$r"; then fail "password in the text report"; fi
 pass "stored passwords stay out of reports; the text report names the files"
