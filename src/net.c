@@ -12,6 +12,7 @@
 #include <net/if.h>
 #include <netdb.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,8 +35,12 @@
 #define NET_ICMP6_POLICY		5	/* source address failed ingress/egress policy */
 #define NET_ICMP6_REJECT_ROUTE		6	/* reject route to destination */
 
-static int	 net_start(struct net_target *, long long);
+static int	 net_start(struct net_target *, long long, int);
+static int	 net_silent_seen(const struct sockaddr_storage *);
+static void	 net_silent_note(const struct sockaddr_storage *);
+static int	 net_addr_same(const struct sockaddr_storage *, const struct sockaddr_storage *);
 static void	 net_finish(struct net_target *, int, long long);
+static enum net_status net_outcome(struct net_target *, int, int *);
 static void	 net_errqueue(int, int, enum net_status *, int *);
 static void	 net_done(struct net_target *, enum net_status, int, long long);
 
@@ -83,6 +88,94 @@ static const int net_status_ranks[] = {
 };
 _Static_assert(sizeof net_status_ranks / sizeof net_status_ranks[0] == NET_STATUS_COUNT,
     "net_status_ranks does not match enum net_status");
+
+/*
+ * The addresses (with port) that gave no answer at all, and when: the probes of one run ask
+ * the same server the same question (the provider check, the matrix, the survey, the
+ * dialogue), and a filtered port must cost one timeout for the whole run, not one per
+ * probe (issue 8). Only silence is remembered, and only for NET_SILENT_TTL_MS: a refusal
+ * is fast anyway, and a network that changed while the user read a screen is tried again.
+ * Probes run in threads, hence the lock.
+ */
+#define NET_SILENT_MAX		64
+#define NET_SILENT_TTL_MS	60000
+static struct {
+	struct sockaddr_storage	 addr;
+	long long		 at;
+}			 net_silent[NET_SILENT_MAX];
+static size_t		 net_nsilent;
+static pthread_mutex_t	 net_silent_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int
+net_addr_same(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	const struct sockaddr_in	*a4 = (const struct sockaddr_in *)a;
+	const struct sockaddr_in	*b4 = (const struct sockaddr_in *)b;
+	const struct sockaddr_in6	*a6 = (const struct sockaddr_in6 *)a;
+	const struct sockaddr_in6	*b6 = (const struct sockaddr_in6 *)b;
+
+	if (a->ss_family != b->ss_family)
+		return (0);
+	if (a->ss_family == AF_INET)
+		return (a4->sin_port == b4->sin_port &&
+		    a4->sin_addr.s_addr == b4->sin_addr.s_addr);
+	if (a->ss_family == AF_INET6)
+		return (a6->sin6_port == b6->sin6_port &&
+		    a6->sin6_scope_id == b6->sin6_scope_id &&
+		    memcmp(&a6->sin6_addr, &b6->sin6_addr, sizeof a6->sin6_addr) == 0);
+	return (0);
+}
+
+static int
+net_silent_seen(const struct sockaddr_storage *addr)
+{
+	long long	 now = mono_ms();
+	size_t		 i;
+	int		 seen = 0;
+
+	pthread_mutex_lock(&net_silent_lock);
+	for (i = 0; i < net_nsilent; i++) {
+		if (now - net_silent[i].at < NET_SILENT_TTL_MS &&
+		    net_addr_same(&net_silent[i].addr, addr)) {
+			seen = 1;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&net_silent_lock);
+	return (seen);
+}
+
+static void
+net_silent_note(const struct sockaddr_storage *addr)
+{
+	size_t		 i, oldest = 0;
+	long long	 now = mono_ms();
+
+	pthread_mutex_lock(&net_silent_lock);
+	for (i = 0; i < net_nsilent; i++) {
+		if (net_addr_same(&net_silent[i].addr, addr))
+			break;
+		if (net_silent[i].at < net_silent[oldest].at)
+			oldest = i;
+	}
+	if (i == net_nsilent) {
+		if (net_nsilent < NET_SILENT_MAX)
+			net_nsilent++;
+		else
+			i = oldest;
+	}
+	net_silent[i].addr = *addr;
+	net_silent[i].at = now;
+	pthread_mutex_unlock(&net_silent_lock);
+}
+
+void
+net_silent_forget(void)
+{
+	pthread_mutex_lock(&net_silent_lock);
+	net_nsilent = 0;
+	pthread_mutex_unlock(&net_silent_lock);
+}
 
 const char *
 net_status_name(enum net_status status)
@@ -152,15 +245,24 @@ net_done(struct net_target *t, enum net_status status, int err, long long start)
 	t->elapsed_ms = mono_ms() - start;
 }
 
-/* Opens the socket and starts the connect; returns the fd, or -1 when already finished. */
+/*
+ * Opens the socket and starts the connect; returns the fd, or -1 when already finished.
+ * A connect that completes at once (it can on loopback) is closed unless keep is set; then
+ * the fd comes back with the status already NET_CONNECTED.
+ */
 static int
-net_start(struct net_target *t, long long start)
+net_start(struct net_target *t, long long start, int keep)
 {
 	int	 fd, one = 1, family;
 
 	family = t->addr.ss_family;
 	if (family != AF_INET && family != AF_INET6) {
 		net_done(t, NET_ERROR, EAFNOSUPPORT, start);
+		return (-1);
+	}
+	/* Silent a moment ago: the same silence again, without waiting for it. */
+	if (net_silent_seen(&t->addr)) {
+		net_done(t, NET_TIMEOUT, ETIMEDOUT, start);
 		return (-1);
 	}
 	fd = socket(family, SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC, IPPROTO_TCP);
@@ -180,8 +282,10 @@ net_start(struct net_target *t, long long start)
 		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof one);
 
 	if (connect(fd, (struct sockaddr *)&t->addr, t->addrlen) == 0) {
-		close(fd);
 		net_done(t, NET_CONNECTED, 0, start);
+		if (keep)
+			return (fd);
+		close(fd);
 		return (-1);
 	}
 	if (errno == EINPROGRESS || errno == EINTR)
@@ -266,9 +370,9 @@ net_errqueue(int fd, int family, enum net_status *status, int *err)
 	}
 }
 
-/* The socket became writable or failed: read the connect's outcome and close it. */
-static void
-net_finish(struct net_target *t, int fd, long long start)
+/* The socket became writable or failed: the connect's outcome (the socket stays open). */
+static enum net_status
+net_outcome(struct net_target *t, int fd, int *errp)
 {
 	enum net_status	 status;
 	int		 err = 0;
@@ -290,6 +394,18 @@ net_finish(struct net_target *t, int fd, long long start)
 	status = net_status_from_errno(err);
 	if (status != NET_CONNECTED)
 		net_errqueue(fd, t->addr.ss_family, &status, &err);
+	*errp = err;
+	return (status);
+}
+
+/* The socket became writable or failed: read the connect's outcome and close it. */
+static void
+net_finish(struct net_target *t, int fd, long long start)
+{
+	enum net_status	 status;
+	int		 err;
+
+	status = net_outcome(t, fd, &err);
 	close(fd);
 	net_done(t, status, err, start);
 }
@@ -315,7 +431,7 @@ net_connect_many(struct net_target *targets, size_t n, int timeout_ms,
 		targets[i].status = NET_PENDING;
 		targets[i].err = 0;
 		targets[i].elapsed_ms = 0;
-		fds[i] = net_start(&targets[i], start);
+		fds[i] = net_start(&targets[i], start, 0);
 	}
 
 	for (;;) {
@@ -355,6 +471,8 @@ net_connect_many(struct net_target *targets, size_t n, int timeout_ms,
 				close(fds[slot[i]]);
 				fds[slot[i]] = -1;
 				net_done(t, status, err, start);
+				if (status == NET_TIMEOUT)
+					net_silent_note(&t->addr);
 			}
 			break;
 		}
@@ -384,6 +502,155 @@ net_connect_many(struct net_target *targets, size_t n, int timeout_ms,
 	free(slot);
 	free(pfd);
 	free(fds);
+}
+
+/*
+ * RFC 8305 5: attempt i starts attempt_delay_ms after attempt i - 1, or at once when every
+ * attempt started so far has already failed (no point waiting on a refusal). Each attempt
+ * has its own timeout_ms, as it had when the addresses were tried one after another, so
+ * the race never gives up on an address sooner than before; it only stops waiting for one
+ * before trying the next.
+ */
+int
+net_connect_race(struct net_target *targets, size_t n, int attempt_delay_ms,
+    int timeout_ms, volatile sig_atomic_t *cancel, int *fdp)
+{
+	struct pollfd	*pfd;
+	size_t		*slot, i, np, started = 0;
+	int		*fds, wait, r, err, winner = -1;
+	long long	*begun, now, next_start, until;
+	enum net_status	 status;
+
+	*fdp = -1;
+	if (n == 0)
+		return (-1);
+	fds = xcalloc(n, sizeof *fds);
+	pfd = xcalloc(n, sizeof *pfd);
+	slot = xcalloc(n, sizeof *slot);
+	begun = xcalloc(n, sizeof *begun);
+	for (i = 0; i < n; i++) {
+		fds[i] = -1;
+		targets[i].status = NET_PENDING;
+		targets[i].err = 0;
+		targets[i].elapsed_ms = 0;
+	}
+	next_start = mono_ms();
+
+	while (winner == -1) {
+		now = mono_ms();
+		if (cancel != NULL && *cancel)
+			break;
+		/* Start the next attempt when its time has come or nothing is in flight. */
+		np = 0;
+		for (i = 0; i < started; i++)
+			if (fds[i] != -1)
+				np++;
+		while (started < n && (now >= next_start || np == 0)) {
+			begun[started] = now;
+			fds[started] = net_start(&targets[started], now, 1);
+			started++;
+			next_start = now + attempt_delay_ms;
+			if (fds[started - 1] == -1)
+				continue;
+			/* A connect that completed at once (loopback) has won already. */
+			if (targets[started - 1].status == NET_CONNECTED) {
+				winner = (int)(started - 1);
+				break;
+			}
+			np++;
+		}
+		if (winner != -1)
+			break;
+
+		/* Attempts past their own deadline have timed out. */
+		until = started < n ? next_start : now + NET_CANCEL_POLL_MS;
+		np = 0;
+		for (i = 0; i < started; i++) {
+			if (fds[i] == -1)
+				continue;
+			if (now >= begun[i] + timeout_ms) {
+				status = NET_TIMEOUT;
+				err = ETIMEDOUT;
+				net_errqueue(fds[i], targets[i].addr.ss_family, &status, &err);
+				close(fds[i]);
+				fds[i] = -1;
+				net_done(&targets[i], status, err, begun[i]);
+				if (status == NET_TIMEOUT)
+					net_silent_note(&targets[i].addr);
+				continue;
+			}
+			if (begun[i] + timeout_ms < until)
+				until = begun[i] + timeout_ms;
+			pfd[np].fd = fds[i];
+			pfd[np].events = POLLOUT;
+			pfd[np].revents = 0;
+			slot[np++] = i;
+		}
+		if (np == 0) {
+			if (started == n)
+				break;
+			continue;	/* everything failed: the next one starts now */
+		}
+
+		wait = until - now > NET_CANCEL_POLL_MS ? NET_CANCEL_POLL_MS :
+		    until - now < 0 ? 0 : (int)(until - now);
+		r = poll(pfd, np, wait);
+		if (r == -1) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			err = errno;
+			for (i = 0; i < np; i++) {
+				close(fds[slot[i]]);
+				fds[slot[i]] = -1;
+				net_done(&targets[slot[i]], NET_ERROR, err, begun[slot[i]]);
+			}
+			break;
+		}
+		for (i = 0; i < np && r > 0; i++) {
+			if (pfd[i].revents == 0)
+				continue;
+			status = net_outcome(&targets[slot[i]], fds[slot[i]], &err);
+			if (status == NET_CONNECTED && winner == -1) {
+				winner = (int)slot[i];
+				net_done(&targets[slot[i]], status, 0, begun[slot[i]]);
+				continue;
+			}
+			close(fds[slot[i]]);
+			fds[slot[i]] = -1;
+			net_done(&targets[slot[i]], status, err, begun[slot[i]]);
+		}
+	}
+
+	/* The losers, and everything on cancel: their outcome is "not needed any more". */
+	for (i = 0; i < n; i++) {
+		if ((int)i == winner)
+			continue;
+		if (fds[i] != -1)
+			close(fds[i]);
+		if (targets[i].status == NET_PENDING)
+			net_done(&targets[i], NET_CANCELLED, ECANCELED,
+			    i < started ? begun[i] : mono_ms());
+	}
+	if (winner != -1) {
+		int	 zero = 0;
+
+		/*
+		 * The error queue was for classifying a failed connect; on the connection
+		 * itself IP_RECVERR would turn a passing ICMP error into a fatal one
+		 * (tcp_v4_err), unlike a socket connected without it.
+		 */
+		if (targets[winner].addr.ss_family == AF_INET)
+			(void)setsockopt(fds[winner], IPPROTO_IP, IP_RECVERR, &zero, sizeof zero);
+		else
+			(void)setsockopt(fds[winner], IPPROTO_IPV6, IPV6_RECVERR, &zero,
+			    sizeof zero);
+		*fdp = fds[winner];
+	}
+	free(begun);
+	free(slot);
+	free(pfd);
+	free(fds);
+	return (winner);
 }
 
 const char *

@@ -40,9 +40,28 @@ struct net_target {
  * Starts a non-blocking connect to every target at once and waits (poll) until each has
  * finished or one shared deadline of timeout_ms passes, so N filtered ports cost one
  * timeout. Connected sockets are closed. Stops early when *cancel becomes non-zero.
+ * A target that timed out here or in net_connect_race less than a minute ago times out
+ * again at once, without a packet: one filtered port costs one timeout per run.
  */
 void	 net_connect_many(struct net_target *, size_t n, int timeout_ms,
 	    volatile sig_atomic_t *cancel);
+
+/*
+ * RFC 8305 (Happy Eyeballs) over targets in the order given (the caller interleaves the
+ * families): the first attempt starts at once, each next one attempt_delay_ms later (RFC
+ * 8305 5: 250 ms is the recommended Connection Attempt Delay) or as soon as every attempt
+ * in flight has failed. Each attempt gives up after its own timeout_ms. The first to
+ * connect wins: its index is returned and its socket (non-blocking, caller closes) put in
+ * *fd; the other attempts are closed and marked NET_CANCELLED unless they had already
+ * finished. Returns -1 with *fd = -1 when none connected; every target's status then says
+ * how it failed (NET_CANCELLED for those never started because *cancel was set). A
+ * target remembered as silent fails at once with NET_TIMEOUT, as in net_connect_many.
+ */
+#define NET_ATTEMPT_DELAY_MS	250
+/* Forgets the silent addresses remembered (see net_connect_many): a fresh start. */
+void	 net_silent_forget(void);
+int	 net_connect_race(struct net_target *, size_t n, int attempt_delay_ms,
+	    int timeout_ms, volatile sig_atomic_t *cancel, int *fd);
 
 /* "192.0.2.1", "[2001:db8::1]" style text for an address (no port); buf >= 64 bytes. */
 const char *net_addr_text(const struct sockaddr_storage *, char *buf, size_t len);

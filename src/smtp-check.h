@@ -54,8 +54,9 @@ void	 smtp_check_result_init(struct smtp_check_result *);
 void	 smtp_check_result_free(struct smtp_check_result *);
 
 /*
- * Looks host up (unless addresses are given), connects to its addresses in turn (IPv6 and
- * IPv4 interleaved, each within timeout_ms) and runs smtp_client_run over the first
+ * Looks host up (unless addresses are given), races connections to its addresses (RFC 8305:
+ * IPv6 and IPv4 interleaved, the next started 250 ms after the one before or as soon as it
+ * fails, each within timeout_ms; net_connect_race) and runs smtp_client_run over the first
  * connection that opens. The EHLO name is this machine's fully qualified name when it has
  * one, otherwise the address literal of our end of the connection ("[192.0.2.1]"), never
  * "localhost". Returns 0 when the check ran, whatever it found, or -1 with *cause when the

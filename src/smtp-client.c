@@ -30,7 +30,15 @@ struct smtp_client {
 	int					 noted;	/* SMTP_REPLY_F_* already noted */
 	int					 quiet;	/* failures are only noted (RSET) */
 	long long				 data_start;	/* when DATA went out */
+	int					 sent;	/* SMTP_CLIENT_SENT_*: pipelined
+							   with MAIL, reply not read */
+	int					 ahead;	/* replies owed after the one
+							   being read (RFC 2920) */
 };
+
+/* Commands that went out with MAIL FROM in one pipelined group (RFC 2920). */
+#define SMTP_CLIENT_SENT_RCPT	0x1
+#define SMTP_CLIENT_SENT_RSET	0x2
 
 typedef enum smtp_phase (*smtp_client_step_cb)(struct smtp_client *);
 
@@ -127,6 +135,7 @@ static enum smtp_phase smtp_client_fail(struct smtp_client *, enum smtp_failure,
 static enum smtp_phase smtp_client_io_fail(struct smtp_client *, enum transport_status,
 		     const char *);
 static int	 smtp_client_send(struct smtp_client *, const char *, const char *);
+static int	 smtp_client_send_group(struct smtp_client *, const char *const *, size_t);
 static int	 smtp_client_read(struct smtp_client *);
 static int	 smtp_client_read_reply(struct smtp_client *, struct smtp_reply *);
 static void	 smtp_client_note_flags(struct smtp_client *, int);
@@ -406,6 +415,42 @@ smtp_client_send(struct smtp_client *c, const char *line, const char *shown)
 	return (0);
 }
 
+/*
+ * RFC 2920 3.1: MAIL, RCPT and RSET may go out together when the server offered
+ * PIPELINING; all of them in one write, each line in the transcript as it would be alone.
+ * Returns 0, or -1 with the failure recorded.
+ */
+static int
+smtp_client_send_group(struct smtp_client *c, const char *const *lines, size_t n)
+{
+	enum transport_status	 s;
+	char			*buf, *cause = NULL, *text;
+	size_t			 i, len, off = 0, total = 0;
+
+	for (i = 0; i < n; i++)
+		total += strlen(lines[i]) + 2;
+	buf = xmalloc(total + 1);
+	for (i = 0; i < n; i++) {
+		len = strlen(lines[i]);
+		if (memchr(lines[i], '\r', len) != NULL || memchr(lines[i], '\n', len) != NULL)
+			fatalx("%s: line break inside a command", __func__);
+		memcpy(buf + off, lines[i], len);
+		memcpy(buf + off + len, "\r\n", 2);
+		off += len + 2;
+		text = sanitize_str(lines[i]);
+		smtp_client_transcript(c, 'C', text);
+		free(text);
+	}
+	s = transport_write(c->t, buf, total, mono_ms() + c->cfg->timeout_ms, &cause);
+	free(buf);
+	if (s != TRANSPORT_OK) {
+		smtp_client_io_fail(c, s, cause);
+		free(cause);
+		return (-1);
+	}
+	return (0);
+}
+
 /* Notes each kind of oddity once. */
 static void
 smtp_client_note_flags(struct smtp_client *c, int flags)
@@ -473,9 +518,11 @@ smtp_client_read_reply(struct smtp_client *c, struct smtp_reply *r)
 }
 
 /*
- * Reads the reply to what we just sent into res->reply. We never pipeline, so the
- * server's turn ends with its reply: anything already waiting after it is a second reply
- * or data sent ahead of our command, and the dialogue is out of step (hostile row 49).
+ * Reads the reply to what we just sent into res->reply. Unless more replies are owed for
+ * commands pipelined with it (c->ahead, only ever after the server offered PIPELINING),
+ * the server's turn ends with this reply: anything already waiting after it is a second
+ * reply or data sent ahead of our command, and the dialogue is out of step (hostile
+ * row 49).
  */
 static int
 smtp_client_read(struct smtp_client *c)
@@ -489,6 +536,9 @@ smtp_client_read(struct smtp_client *c)
 	c->res->reply = r;
 	/* The caller checks this itself after a 220 to STARTTLS: that is injection. */
 	if (c->phase == SMTP_PHASE_STARTTLS && r.code == 220)
+		return (0);
+	/* The next reply may well be here already: it answers a command we sent. */
+	if (c->ahead > 0)
 		return (0);
 	if ((extra = transport_buffered(c->t)) > 0) {
 		smtp_client_fail(c, SMTP_FAIL_PROTOCOL_ERROR, 0,
@@ -701,8 +751,18 @@ smtp_client_handshake(struct smtp_client *c)
 	if (transport_start_tls(c->t, c->cfg->tls, &c->res->tls_info, &c->res->tls_failure,
 	    &cause) != 0) {
 		c->res->timings.tls_ms = smtp_client_since(start);
-		next = smtp_client_fail(c, SMTP_FAIL_TLS_FAILED, 0, "%s",
-		    cause != NULL ? cause : "the TLS handshake failed");
+		/*
+		 * Row 37: plain text after the 220 to STARTTLS is a server that did not start
+		 * TLS; the handshake's own words ("this port may expect STARTTLS") fit only a
+		 * port where TLS comes first.
+		 */
+		if (c->res->tls_failure == TLS_FAIL_NOT_TLS)
+			next = smtp_client_fail(c, SMTP_FAIL_TLS_FAILED, 0, "the server agreed "
+			    "to STARTTLS (220) but did not start TLS: it answered the handshake "
+			    "in plain text");
+		else
+			next = smtp_client_fail(c, SMTP_FAIL_TLS_FAILED, 0, "%s",
+			    cause != NULL ? cause : "the TLS handshake failed");
 		free(cause);
 		return (next);
 	}
@@ -903,7 +963,9 @@ smtp_client_mail(struct smtp_client *c)
 {
 	const struct smtp_caps	*caps;
 	long long		 start = mono_ms();
-	char			*line;
+	const char		*to, *group[3];
+	char			*line, *rcpt = NULL;
+	size_t			 n = 0;
 	int			 ret;
 
 	if (c->cfg->mail_from == NULL)
@@ -912,13 +974,36 @@ smtp_client_mail(struct smtp_client *c)
 	/* RFC 6531 3.4: a non-ASCII address needs SMTPUTF8, when the server has it. */
 	xasprintf(&line, "MAIL FROM:<%s>%s", c->cfg->mail_from,
 	    !smtp_client_ascii(c->cfg->mail_from) && caps->smtputf8 ? " SMTPUTF8" : "");
-	ret = smtp_client_send(c, line, NULL);
+	to = c->cfg->data_to != NULL ? c->cfg->data_to : c->cfg->rcpt_to;
+	if (caps->pipelining && to != NULL) {
+		/*
+		 * RFC 2920: one round trip for the envelope. RSET goes too unless DATA is to
+		 * follow (DATA waits for RCPT's reply: RFC 2920 3.1 lets it end a group, but
+		 * a message must never go out after a refused recipient).
+		 */
+		xasprintf(&rcpt, "RCPT TO:<%s>", to);
+		group[n++] = line;
+		group[n++] = rcpt;
+		c->sent = SMTP_CLIENT_SENT_RCPT;
+		if (c->cfg->data_to == NULL) {
+			group[n++] = "RSET";
+			c->sent |= SMTP_CLIENT_SENT_RSET;
+		}
+		c->ahead = (int)n - 1;
+		ret = smtp_client_send_group(c, group, n);
+	} else
+		ret = smtp_client_send(c, line, NULL);
+	free(rcpt);
 	free(line);
 	if (ret != 0 || smtp_client_read(c) != 0) {
 		c->res->timings.mail_ms = smtp_client_since(start);
 		return (SMTP_PHASE_DONE);
 	}
 	c->res->timings.mail_ms = smtp_client_since(start);
+	/*
+	 * A refused MAIL ends the check with QUIT, which needs no reply: the replies owed
+	 * for RCPT and RSET are never read (RFC 2920 3.1: they refuse as well).
+	 */
 	if (c->res->reply.code != 250)
 		return (smtp_client_refused(c, SMTP_FAIL_MAIL_REJECTED, "the sender address"));
 	c->res->mail_accepted = 1;
@@ -937,9 +1022,16 @@ smtp_client_rcpt(struct smtp_client *c)
 	to = c->cfg->data_to != NULL ? c->cfg->data_to : c->cfg->rcpt_to;
 	if (to == NULL)
 		return (SMTP_PHASE_RSET);
-	xasprintf(&line, "RCPT TO:<%s>", to);
-	ret = smtp_client_send(c, line, NULL);
-	free(line);
+	if (c->sent & SMTP_CLIENT_SENT_RCPT) {
+		/* Pipelined with MAIL: only its reply is still to come. */
+		c->sent &= ~SMTP_CLIENT_SENT_RCPT;
+		c->ahead--;
+		ret = 0;
+	} else {
+		xasprintf(&line, "RCPT TO:<%s>", to);
+		ret = smtp_client_send(c, line, NULL);
+		free(line);
+	}
 	if (ret != 0 || smtp_client_read(c) != 0) {
 		c->res->timings.rcpt_ms = smtp_client_since(start);
 		return (SMTP_PHASE_DONE);
@@ -1103,7 +1195,12 @@ smtp_client_rset(struct smtp_client *c)
 	int			 ret;
 
 	c->quiet = 1;
-	ret = smtp_client_send(c, "RSET", NULL);
+	if (c->sent & SMTP_CLIENT_SENT_RSET) {
+		c->sent &= ~SMTP_CLIENT_SENT_RSET;
+		c->ahead--;
+		ret = 0;
+	} else
+		ret = smtp_client_send(c, "RSET", NULL);
 	if (ret == 0 && (ret = smtp_client_read_reply(c, &r)) == 0) {
 		if (r.code != 250)
 			strlist_addf(&c->res->notes, "the server answered RSET with %d", r.code);

@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,9 +35,27 @@
 /* Used when the caller gives no timeout: never wait for ever. */
 #define TLS_DEFAULT_TIMEOUT_MS	30000
 
+/*
+ * The trusted certificates, loaded once per process for each trust setting and shared by
+ * every session (GnuTLS credentials are read-only once set up, so threads may share
+ * them). Loading the system's list parses some 140 certificates into about 1.5 MiB; the
+ * probes that test several ports side by side did that once per connection, which made
+ * most of sendfix's peak memory and part of each handshake's time (bench/RESULTS.md).
+ * A full cache means a session loads its own, as before.
+ */
+#define TLS_CRED_CACHE_MAX	4
+static struct tls_cred_entry {
+	int					 system_trust;
+	char					*cafile;	/* NULL: none */
+	gnutls_certificate_credentials_t	 cred;
+}			 tls_cred_cache[TLS_CRED_CACHE_MAX];
+static size_t		 tls_ncred;
+static pthread_mutex_t	 tls_cred_lock = PTHREAD_MUTEX_INITIALIZER;
+
 struct tls_session {
 	gnutls_session_t			 gs;
 	gnutls_certificate_credentials_t	 cred;
+	int					 cred_shared;	/* tls_cred_cache's */
 	char					*servername;	/* trailing dot removed */
 	int					 ip_family;	/* AF_INET(6) for IP literals */
 	unsigned char				 ip[16];
@@ -84,6 +103,9 @@ _Static_assert(sizeof tls_failure_names / sizeof tls_failure_names[0] == TLS_FAI
 static ssize_t	 tls_gnutls_push(gnutls_transport_ptr_t, const void *, size_t);
 static ssize_t	 tls_gnutls_pull(gnutls_transport_ptr_t, void *, size_t);
 static int	 tls_gnutls_pull_timeout(gnutls_transport_ptr_t, unsigned int);
+static int	 tls_cred_load(const struct tls_config *,
+		    gnutls_certificate_credentials_t *, char **);
+static int	 tls_cred_get(const struct tls_config *, struct tls_session *, char **);
 static int	 tls_retrieve_cert(gnutls_session_t, const gnutls_datum_t *, int,
 		     const gnutls_pk_algorithm_t *, int, gnutls_pcert_st **, unsigned int *,
 		     gnutls_privkey_t *);
@@ -146,7 +168,7 @@ tls_session_new(const struct tls_config *cfg, tls_push_cb push, tls_pull_cb pull
 {
 	struct tls_session	*s;
 	const char		*errpos;
-	char			*name, *file;
+	char			*name;
 	size_t			 len;
 	int			 r;
 
@@ -179,32 +201,8 @@ tls_session_new(const struct tls_config *cfg, tls_push_cb push, tls_pull_cb pull
 	else if (inet_pton(AF_INET6, name, s->ip) == 1)
 		s->ip_family = AF_INET6;
 
-	if ((r = gnutls_certificate_allocate_credentials(&s->cred)) < 0) {
-		xasprintf(cause, "cannot set up TLS: %s", gnutls_strerror(r));
+	if (tls_cred_get(cfg, s, cause) != 0)
 		goto fail;
-	}
-	if (cfg->system_trust &&
-	    (r = gnutls_certificate_set_x509_system_trust(s->cred)) < 0) {
-		xasprintf(cause, "cannot load this computer's trusted certificates: %s",
-		    gnutls_strerror(r));
-		goto fail;
-	}
-	if (cfg->cafile != NULL) {
-		r = gnutls_certificate_set_x509_trust_file(s->cred, cfg->cafile,
-		    GNUTLS_X509_FMT_PEM);
-		if (r <= 0) {
-			file = sanitize_str(cfg->cafile);
-			if (r == 0)
-				xasprintf(cause, "%s holds no PEM certificate", file);
-			else
-				xasprintf(cause, "cannot read certificates from %s: %s",
-				    file, gnutls_strerror(r));
-			free(file);
-			goto fail;
-		}
-	}
-	/* Row 46: note a request for a client certificate, and go on without one. */
-	gnutls_certificate_set_retrieve_function2(s->cred, tls_retrieve_cert);
 
 	if ((r = gnutls_init(&s->gs, GNUTLS_CLIENT)) < 0) {
 		xasprintf(cause, "cannot set up TLS: %s", gnutls_strerror(r));
@@ -245,6 +243,95 @@ tls_session_new(const struct tls_config *cfg, tls_push_cb push, tls_pull_cb pull
 fail:
 	tls_session_free(s);
 	return (-1);
+}
+
+/* A fresh credentials structure trusting what cfg says. */
+static int
+tls_cred_load(const struct tls_config *cfg, gnutls_certificate_credentials_t *credp,
+    char **cause)
+{
+	char	*file;
+	int	 r;
+
+	*credp = NULL;
+	if ((r = gnutls_certificate_allocate_credentials(credp)) < 0) {
+		xasprintf(cause, "cannot set up TLS: %s", gnutls_strerror(r));
+		goto fail;
+	}
+	if (cfg->system_trust &&
+	    (r = gnutls_certificate_set_x509_system_trust(*credp)) < 0) {
+		xasprintf(cause, "cannot load this computer's trusted certificates: %s",
+		    gnutls_strerror(r));
+		goto fail;
+	}
+	if (cfg->cafile != NULL) {
+		r = gnutls_certificate_set_x509_trust_file(*credp, cfg->cafile,
+		    GNUTLS_X509_FMT_PEM);
+		if (r <= 0) {
+			file = sanitize_str(cfg->cafile);
+			if (r == 0)
+				xasprintf(cause, "%s holds no PEM certificate", file);
+			else
+				xasprintf(cause, "cannot read certificates from %s: %s",
+				    file, gnutls_strerror(r));
+			free(file);
+			goto fail;
+		}
+	}
+	/* Row 46: note a request for a client certificate, and go on without one. */
+	gnutls_certificate_set_retrieve_function2(*credp, tls_retrieve_cert);
+	return (0);
+
+fail:
+	if (*credp != NULL)
+		gnutls_certificate_free_credentials(*credp);
+	*credp = NULL;
+	return (-1);
+}
+
+/* The shared credentials for cfg's trust setting, loaded on first use (see the cache). */
+static int
+tls_cred_get(const struct tls_config *cfg, struct tls_session *s, char **cause)
+{
+	struct tls_cred_entry	*e;
+	size_t			 i;
+	int			 rc = 0;
+
+	pthread_mutex_lock(&tls_cred_lock);
+	for (i = 0; i < tls_ncred; i++) {
+		e = &tls_cred_cache[i];
+		if (e->system_trust == (cfg->system_trust != 0) &&
+		    (e->cafile == NULL ? cfg->cafile == NULL :
+		    cfg->cafile != NULL && strcmp(e->cafile, cfg->cafile) == 0))
+			break;
+	}
+	if (i < tls_ncred) {
+		s->cred = tls_cred_cache[i].cred;
+		s->cred_shared = 1;
+	} else if ((rc = tls_cred_load(cfg, &s->cred, cause)) == 0 &&
+	    tls_ncred < TLS_CRED_CACHE_MAX) {
+		e = &tls_cred_cache[tls_ncred++];
+		e->system_trust = cfg->system_trust != 0;
+		e->cafile = cfg->cafile != NULL ? xstrdup(cfg->cafile) : NULL;
+		e->cred = s->cred;
+		s->cred_shared = 1;
+	}
+	pthread_mutex_unlock(&tls_cred_lock);
+	return (rc);
+}
+
+void
+tls_cred_cache_clear(void)
+{
+	size_t	i;
+
+	pthread_mutex_lock(&tls_cred_lock);
+	for (i = 0; i < tls_ncred; i++) {
+		gnutls_certificate_free_credentials(tls_cred_cache[i].cred);
+		free(tls_cred_cache[i].cafile);
+	}
+	tls_ncred = 0;
+	pthread_mutex_unlock(&tls_cred_lock);
 }
 
 /* The caller's push, remembering why it failed. */
@@ -398,8 +485,14 @@ tls_classify(struct tls_session *s, int r, char **cause)
 	}
 	if (r == GNUTLS_E_TIMEDOUT || s->last_errno == ETIMEDOUT) {
 		text = tls_duration(s->timeout_ms);
-		xasprintf(cause, "the server did not answer the TLS handshake within %s",
-		    text);
+		/*
+		 * Row 67: the handshake is the first time the server sends a large packet (its
+		 * certificates); a path that drops those (a VPN or tunnel with a smaller MTU
+		 * and blocked ICMP) looks exactly like a silent server.
+		 */
+		xasprintf(cause, "the server did not answer the TLS handshake within %s; "
+		    "on a VPN or another tunnel this is often large packets (the server's "
+		    "certificates) lost on the way, an MTU problem", text);
 		free(text);
 		return (TLS_FAIL_TIMEOUT);
 	}
@@ -955,7 +1048,7 @@ tls_session_free(struct tls_session *s)
 			gnutls_bye(s->gs, GNUTLS_SHUT_WR);
 		gnutls_deinit(s->gs);
 	}
-	if (s->cred != NULL)
+	if (s->cred != NULL && !s->cred_shared)
 		gnutls_certificate_free_credentials(s->cred);
 	free(s->servername);
 	free(s);

@@ -92,5 +92,10 @@ ssize_t	 tls_send(struct tls_session *, const void *, size_t);
 /* Bytes GnuTLS has decrypted but not yet handed out. */
 size_t	 tls_pending(struct tls_session *);
 void	 tls_session_free(struct tls_session *);	/* sends close_notify when it can */
+/*
+ * Frees the trusted certificates every session shares (loaded once per trust setting);
+ * for the end of the program, when no session is left.
+ */
+void	 tls_cred_cache_clear(void);
 
 #endif

@@ -275,6 +275,9 @@ ui_curses_job_main(void *arg)
 	job->rc = rc;
 	job->cause = cause;
 	job->elapsed_ms = mono_ms() - job->start_ms;
+	/* As walk_run_probe does: a probe that times none of its work is timed whole. */
+	if (job->result.elapsed_ms == 0)
+		job->result.elapsed_ms = job->elapsed_ms;
 	job->done = 1;
 	abandoned = job->abandoned;
 	pthread_mutex_unlock(&job->lock);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net.h"
 #include "ui.h"
 #include "util.h"
 
@@ -60,6 +61,11 @@ ui_drive_message(struct ui *ui, const char *text)
 static int
 ui_drive_back(struct ui *ui, struct walk *w)
 {
+	/*
+	 * Going back is how a user tests again after changing something (a firewall rule, a
+	 * VPN): the ports that were silent must be tried afresh, not failed from memory.
+	 */
+	net_silent_forget();
 	if (walk_back(w) != 0)
 		ui_drive_message(ui, "This is the first question.");
 	return (0);
@@ -284,6 +290,7 @@ static void
 ui_drive_restart(struct ui *ui, struct walk *w)
 {
 	ui->restart = 0;
+	net_silent_forget();
 	while (walk_back(w) == 0)
 		/* nothing */;
 }

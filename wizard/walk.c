@@ -399,6 +399,7 @@ walk_run_probe(struct walk *w, const struct probe_env *env, char **cause)
 	struct probe_param	*params;
 	struct probe_result	 r;
 	size_t			 nparams;
+	long long		 start;
 	int			 rc;
 
 	n = walk_expect(w, TREE_PROBE, "walk_run_probe");
@@ -408,12 +409,19 @@ walk_run_probe(struct walk *w, const struct probe_env *env, char **cause)
 	}
 	walk_probe_params(w, &params, &nparams);
 	probe_result_init(&r);
+	start = mono_ms();
 	rc = p->run(env, params, nparams, &r, cause);
 	walk_params_free(params, nparams);
 	if (rc != 0) {
 		probe_result_free(&r);
 		return (-1);
 	}
+	/*
+	 * A probe that times only part of its work (the port survey, its connects) says so
+	 * itself; one that says nothing is timed here, so the report shows where time went.
+	 */
+	if (r.elapsed_ms == 0)
+		r.elapsed_ms = mono_ms() - start;
 	walk_probe_finish(w, &r);
 	return (0);
 }

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dns.h"
 #include "net.h"
@@ -187,6 +188,85 @@ START_TEST(test_connect_nothing)
 	ck_assert_int_eq(t[0].status, NET_ERROR);
 	ck_assert_int_eq(t[0].err, EAFNOSUPPORT);
 	ck_assert_int_eq(t[1].status, NET_ERROR);
+}
+END_TEST
+
+/* A loopback listener on a free port; its address in *ss. */
+static int
+listen_loopback(struct sockaddr_storage *ss)
+{
+	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
+	socklen_t		 len = sizeof *sin;
+	int			 fd;
+
+	memset(ss, 0, sizeof *ss);
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ne(fd, -1);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)sin, sizeof *sin), 0);
+	ck_assert_int_eq(listen(fd, 4), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)sin, &len), 0);
+	return (fd);
+}
+
+START_TEST(test_connect_race)
+{
+	struct sockaddr_storage	 open_ss, closed_ss;
+	struct net_target	 t[2];
+	long long		 start;
+	int			 lfd, cfd, fd, won;
+
+	lfd = listen_loopback(&open_ss);
+	/* A port nobody listens on: bound, then closed again. */
+	cfd = listen_loopback(&closed_ss);
+	close(cfd);
+
+	/* The first address works: it wins, the second never has to start. */
+	memset(t, 0, sizeof t);
+	t[0].addr = open_ss;
+	t[1].addr = closed_ss;
+	t[0].addrlen = t[1].addrlen = sizeof(struct sockaddr_in);
+	won = net_connect_race(t, 2, NET_ATTEMPT_DELAY_MS, 1000, NULL, &fd);
+	ck_assert_int_eq(won, 0);
+	ck_assert_int_ne(fd, -1);
+	ck_assert_int_eq(t[0].status, NET_CONNECTED);
+	ck_assert_int_eq(t[1].status, NET_CANCELLED);
+	close(fd);
+
+	/*
+	 * RFC 8305 5: a refusal starts the next attempt at once, not after the Connection
+	 * Attempt Delay (which a huge one here would show).
+	 */
+	t[0].addr = closed_ss;
+	t[1].addr = open_ss;
+	start = mono_ms();
+	won = net_connect_race(t, 2, 5000, 1000, NULL, &fd);
+	ck_assert_int_lt(mono_ms() - start, 1000);
+	ck_assert_int_eq(won, 1);
+	ck_assert_int_eq(t[0].status, NET_REFUSED);
+	ck_assert_int_eq(t[1].status, NET_CONNECTED);
+	close(fd);
+
+	/* Nothing connects: -1, and each target says why. */
+	t[1].addr = closed_ss;
+	won = net_connect_race(t, 2, NET_ATTEMPT_DELAY_MS, 1000, NULL, &fd);
+	ck_assert_int_eq(won, -1);
+	ck_assert_int_eq(fd, -1);
+	ck_assert_int_eq(t[0].status, NET_REFUSED);
+	ck_assert_int_eq(t[1].status, NET_REFUSED);
+
+	/* Cancelled before it starts: nothing is tried. */
+	{
+		volatile sig_atomic_t	 cancel = 1;
+
+		t[0].addr = open_ss;
+		won = net_connect_race(t, 2, NET_ATTEMPT_DELAY_MS, 1000, &cancel, &fd);
+		ck_assert_int_eq(won, -1);
+		ck_assert_int_eq(t[0].status, NET_CANCELLED);
+		ck_assert_int_eq(t[1].status, NET_CANCELLED);
+	}
+	close(lfd);
 }
 END_TEST
 
@@ -948,6 +1028,7 @@ net_suite(void)
 	    (int)(sizeof addr_cases / sizeof addr_cases[0]));
 	tcase_add_test(tc, test_addr_port);
 	tcase_add_test(tc, test_connect_nothing);
+	tcase_add_test(tc, test_connect_race);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("verdict");

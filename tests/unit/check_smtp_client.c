@@ -70,6 +70,10 @@ struct server {
 	int			 mismatches;	/* commands the script did not expect */
 	int			 in_data;	/* after a 354: lines are the message until "." */
 	struct strlist		 body;		/* the message's lines as received (stuffed) */
+	int			 pipelining;	/* a reply it sent offered PIPELINING */
+	int			 grouping;	/* the lines being read came in one group */
+	int			 groups;	/* writes that held a pipelined group */
+	char			*pipebuf;	/* the replies owed to a group, in order */
 };
 
 struct run {
@@ -85,6 +89,7 @@ static void	 srv_load(struct server *, size_t);
 static ssize_t	 srv_read(void *, void *, size_t, int);
 static ssize_t	 srv_write(void *, const void *, size_t);
 static void	 srv_line(struct server *, const char *);
+static int	 srv_group(struct server *, const char *, size_t);
 static int	 srv_got(const struct server *, const char *);
 static int	 transcript_has(const struct smtp_session_result *, const char *);
 static void	 config_default(struct smtp_client_config *);
@@ -122,6 +127,8 @@ srv_load(struct server *s, size_t i)
 	s->out = st->reply;
 	s->outlen = st->reply == NULL ? 0 : st->len != 0 ? st->len : strlen(st->reply);
 	s->outoff = 0;
+	if (st->reply != NULL && strstr(st->reply, "PIPELINING") != NULL)
+		s->pipelining = 1;
 	s->delay_ms = st->delay_ms;
 	s->then = st->then;
 	s->last = i;
@@ -187,7 +194,9 @@ srv_read(void *arg, void *buf, size_t len, int timeout_ms)
 static void
 srv_line(struct server *s, const char *line)
 {
-	const char	*want;
+	const char	*want, *pend = NULL;
+	char		*buf;
+	size_t		 npend = 0;
 
 	if (s->in_data) {
 		if (strcmp(line, ".") != 0) {
@@ -197,7 +206,11 @@ srv_line(struct server *s, const char *line)
 		s->in_data = 0;
 	}
 	strlist_add(&s->lines, line);
-	if (s->outoff < s->outlen)
+	/* RFC 2920: in a pipelined group, a reply still going out is owed, not early. */
+	if (s->outoff < s->outlen && s->grouping) {
+		pend = s->out + s->outoff;
+		npend = s->outlen - s->outoff;
+	} else if (s->outoff < s->outlen)
 		s->early++;
 	while (s->next < s->nsteps && s->steps[s->next].expect == NULL) {
 		s->early++;	/* the client spoke before the server had finished */
@@ -211,6 +224,17 @@ srv_line(struct server *s, const char *line)
 			s->mismatches++;
 		}
 		srv_load(s, s->next);
+		if (npend > 0) {
+			/* The replies go out in the order of the commands. */
+			buf = xmalloc(npend + s->outlen + 1);
+			memcpy(buf, pend, npend);
+			if (s->outlen > 0)
+				memcpy(buf + npend, s->out, s->outlen);
+			free(s->pipebuf);
+			s->pipebuf = buf;
+			s->out = buf;
+			s->outlen += npend;
+		}
 		/* RFC 5321 4.1.1.4: after 354 to DATA, the message follows up to ".". */
 		if (strcmp(line, "DATA") == 0 && s->out != NULL && strncmp(s->out, "354", 3) == 0)
 			s->in_data = 1;
@@ -220,6 +244,9 @@ srv_line(struct server *s, const char *line)
 		srv_load(s, s->last);
 		return;
 	}
+	/* Unscripted: no answer to it, but the replies owed before it still go out. */
+	if (npend > 0)
+		return;
 	s->out = NULL;
 	s->outlen = s->outoff = 0;
 	s->then = SRV_WAIT;
@@ -238,8 +265,12 @@ srv_write(void *arg, const void *buf, size_t len)
 	s->wirelen += len;
 	s->wire[s->wirelen] = '\0';
 	s->writes++;
-	/* Field notes (Cisco ASA): every command in one write, nothing more (not the message). */
-	if (!s->in_data && (len < 2 || memcmp(p + len - 2, "\r\n", 2) != 0 ||
+	/*
+	 * Field notes (Cisco ASA): every command in one write, nothing more (not the
+	 * message); a pipelined group (RFC 2920) is one write of whole commands.
+	 */
+	s->grouping = !s->in_data && srv_group(s, p, len);
+	if (!s->in_data && !s->grouping && (len < 2 || memcmp(p + len - 2, "\r\n", 2) != 0 ||
 	    memchr(p, '\n', len) != p + len - 1))
 		s->bad_writes++;
 
@@ -255,7 +286,36 @@ srv_write(void *arg, const void *buf, size_t len)
 		memmove(s->in, lf + 1, s->inlen - n - 1);
 		s->inlen -= n + 1;
 	}
+	s->grouping = 0;
 	return ((ssize_t)len);
+}
+
+/*
+ * 1 when buf is a pipelined group the server may take: it offered PIPELINING, and the
+ * write holds two or more whole commands, each MAIL, RCPT or RSET (RFC 2920 3.1).
+ */
+static int
+srv_group(struct server *s, const char *buf, size_t len)
+{
+	const char	*p = buf, *lf;
+	int		 n = 0;
+
+	if (!s->pipelining || len < 2 || memcmp(buf + len - 2, "\r\n", 2) != 0)
+		return (0);
+	while (p < buf + len) {
+		if ((size_t)(buf + len - p) < 4 || (strncmp(p, "MAIL", 4) != 0 &&
+		    strncmp(p, "RCPT", 4) != 0 && strncmp(p, "RSET", 4) != 0))
+			return (0);
+		lf = memchr(p, '\n', (size_t)(buf + len - p));
+		if (lf == NULL || lf == p || lf[-1] != '\r')
+			return (0);
+		p = lf + 1;
+		n++;
+	}
+	if (n < 2)
+		return (0);
+	s->groups++;
+	return (1);
 }
 
 /* The number of commands that start with prefix. */
@@ -329,6 +389,7 @@ run_free(struct run *r)
 	smtp_session_result_free(&r->res);
 	strlist_free(&r->srv.lines);
 	strlist_free(&r->srv.body);
+	free(r->srv.pipebuf);
 	free(r->srv.wire);
 	free(r->cause);
 }
@@ -1269,6 +1330,12 @@ START_TEST(test_mail_rcpt_rejected)
 		{ "MAIL FROM:<", "550 5.7.60 SMTP; Client does not have permissions to send as "
 		    "this sender\r\n", 0, SRV_WAIT, 0 },
 	};
+	static const struct step	 mail_nopipe[] = {
+		{ NULL, greeting, 0, SRV_WAIT, 0 },
+		{ "EHLO ", ehlo_plain_login, 0, SRV_WAIT, 0 },
+		{ "MAIL FROM:<", "550 5.7.60 SMTP; Client does not have permissions to send as "
+		    "this sender\r\n", 0, SRV_WAIT, 0 },
+	};
 	static const struct step	 rcpt[] = {
 		{ NULL, greeting, 0, SRV_WAIT, 0 },
 		{ "EHLO ", ehlo_starttls, 0, SRV_WAIT, 0 },
@@ -1285,6 +1352,16 @@ START_TEST(test_mail_rcpt_rejected)
 	RUN(&r, mail, SRV_NORMAL, &cfg);
 	ASSERT_FAILURE(&r, SMTP_FAIL_MAIL_REJECTED, SMTP_PHASE_MAIL);
 	ck_assert_str_eq(r.res.reply.enhanced, "5.7.60");
+	/* The server offered PIPELINING: RCPT went only in the group with MAIL (RFC 2920). */
+	ck_assert_int_eq(r.srv.groups, 1);
+	ck_assert_int_eq(srv_got(&r.srv, "RCPT"), 1);
+	ck_assert_int_eq(srv_got(&r.srv, "QUIT"), 1);
+	run_free(&r);
+
+	/* Without PIPELINING, a refused MAIL is never followed by RCPT. */
+	RUN(&r, mail_nopipe, SRV_NORMAL, &cfg);
+	ASSERT_FAILURE(&r, SMTP_FAIL_MAIL_REJECTED, SMTP_PHASE_MAIL);
+	ck_assert_int_eq(r.srv.groups, 0);
 	ck_assert_int_eq(srv_got(&r.srv, "RCPT"), 0);
 	ck_assert_int_eq(srv_got(&r.srv, "QUIT"), 1);
 	run_free(&r);
@@ -1531,6 +1608,112 @@ START_TEST(test_smtputf8_sender)
 	cfg.mail_from = "j\xc3\xb6rg@example.com";
 	RUN(&r, steps, SRV_NORMAL, &cfg);
 	ASSERT_FAILURE(&r, SMTP_FAIL_NONE, SMTP_PHASE_DONE);
+	run_free(&r);
+}
+END_TEST
+
+/* ---- PIPELINING (RFC 2920) ------------------------------------------------------------ */
+
+START_TEST(test_pipelining)
+{
+	static const struct step	 pipe[] = {
+		{ NULL, greeting, 0, SRV_WAIT, 0 },
+		{ "EHLO ", ehlo_starttls, 0, SRV_WAIT, 0 },
+		{ "MAIL FROM:<" TEST_USER ">", "250 2.1.0 Ok\r\n", 0, SRV_WAIT, 0 },
+		{ "RCPT TO:<" TEST_USER ">", "250 2.1.5 Ok\r\n", 0, SRV_WAIT, 0 },
+		{ "RSET", "250 2.0.0 Ok\r\n", 0, SRV_WAIT, 0 },
+	};
+	static const struct step	 nopipe[] = {
+		{ NULL, greeting, 0, SRV_WAIT, 0 },
+		{ "EHLO ", ehlo_plain_login, 0, SRV_WAIT, 0 },
+		{ "MAIL FROM:<" TEST_USER ">", "250 2.1.0 Ok\r\n", 0, SRV_WAIT, 0 },
+		{ "RCPT TO:<" TEST_USER ">", "250 2.1.5 Ok\r\n", 0, SRV_WAIT, 0 },
+		{ "RSET", "250 2.0.0 Ok\r\n", 0, SRV_WAIT, 0 },
+	};
+	/* Row 49 without PIPELINING: a second reply after MAIL's is out of step. */
+	static const struct step	 nopipe_extra[] = {
+		{ NULL, greeting, 0, SRV_WAIT, 0 },
+		{ "EHLO ", ehlo_plain_login, 0, SRV_WAIT, 0 },
+		{ "MAIL FROM:<" TEST_USER ">", "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n", 0,
+		    SRV_WAIT, 0 },
+	};
+	/* With PIPELINING, one reply more than the group asked for is still out of step. */
+	static const struct step	 pipe_extra[] = {
+		{ NULL, greeting, 0, SRV_WAIT, 0 },
+		{ "EHLO ", ehlo_starttls, 0, SRV_WAIT, 0 },
+		{ "MAIL FROM:<" TEST_USER ">", "250 2.1.0 Ok\r\n", 0, SRV_WAIT, 0 },
+		{ "RCPT TO:<" TEST_FRIEND ">", "250 2.1.5 Ok\r\n354 unasked\r\n", 0,
+		    SRV_WAIT, 0 },
+	};
+	/* The replies to a group, all in one piece: read in order, each one its own. */
+	static const struct step	 pipe_one_piece[] = {
+		{ NULL, greeting, 0, SRV_WAIT, 0 },
+		{ "EHLO ", ehlo_starttls, 0, SRV_WAIT, 0 },
+		{ "MAIL FROM:<" TEST_USER ">", "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n"
+		    "250 2.0.0 Ok\r\n", 0, SRV_WAIT, 0 },
+	};
+	struct smtp_client_config	 cfg;
+	struct run			 r;
+	size_t				 i;
+	int				 mail = -1, rcpt = -1, rset = -1, first_s = -1;
+
+	config_default(&cfg);
+	cfg.mail_from = cfg.rcpt_to = TEST_USER;
+
+	/* Offered: MAIL, RCPT and RSET in one write, the three replies read in order. */
+	RUN(&r, pipe, SRV_NORMAL, &cfg);
+	ASSERT_FAILURE(&r, SMTP_FAIL_NONE, SMTP_PHASE_DONE);
+	ck_assert_int_eq(r.srv.groups, 1);
+	ck_assert_int_eq(r.res.mail_accepted, 1);
+	ck_assert_int_eq(r.res.rcpt_accepted, 1);
+	ck_assert_int_eq(r.res.reply.code, 250);
+	ck_assert_str_eq(r.res.reply.enhanced, "2.1.5");
+	for (i = 0; i < r.res.transcript.n; i++) {
+		const char	*l = r.res.transcript.v[i];
+
+		if (strncmp(l, "C: MAIL", 7) == 0)
+			mail = (int)i;
+		else if (strncmp(l, "C: RCPT", 7) == 0)
+			rcpt = (int)i;
+		else if (strncmp(l, "C: RSET", 7) == 0)
+			rset = (int)i;
+		else if (mail != -1 && first_s == -1 && strncmp(l, "S: ", 3) == 0)
+			first_s = (int)i;
+	}
+	/* The transcript shows what happened: the three commands, then the replies. */
+	ck_assert_int_eq(rcpt, mail + 1);
+	ck_assert_int_eq(rset, mail + 2);
+	ck_assert_int_eq(first_s, mail + 3);
+	run_free(&r);
+
+	/* Not offered: one command, one write, one reply, as before. */
+	RUN(&r, nopipe, SRV_NORMAL, &cfg);
+	ASSERT_FAILURE(&r, SMTP_FAIL_NONE, SMTP_PHASE_DONE);
+	ck_assert_int_eq(r.srv.groups, 0);
+	ck_assert_int_eq(r.res.rcpt_accepted, 1);
+	run_free(&r);
+
+	RUN(&r, nopipe_extra, SRV_NORMAL, &cfg);
+	ASSERT_FAILURE(&r, SMTP_FAIL_PROTOCOL_ERROR, SMTP_PHASE_MAIL);
+	ck_assert_int_eq(srv_got(&r.srv, "RCPT"), 0);
+	run_free(&r);
+
+	/* A test message: DATA waits for RCPT's reply, so RSET is not in the group. */
+	config_data(&cfg, test_message);
+	cfg.data_to = TEST_FRIEND;
+	RUN(&r, pipe_extra, SRV_NORMAL, &cfg);
+	ASSERT_FAILURE(&r, SMTP_FAIL_PROTOCOL_ERROR, SMTP_PHASE_RCPT);
+	ck_assert_int_eq(r.srv.groups, 1);
+	ck_assert_int_eq(srv_got(&r.srv, "RSET"), 0);
+	ck_assert_int_eq(srv_got(&r.srv, "DATA"), 0);
+	run_free(&r);
+
+	config_default(&cfg);
+	cfg.mail_from = cfg.rcpt_to = TEST_USER;
+	RUN(&r, pipe_one_piece, SRV_NORMAL, &cfg);
+	ASSERT_FAILURE(&r, SMTP_FAIL_NONE, SMTP_PHASE_DONE);
+	ck_assert_int_eq(r.res.rcpt_accepted, 1);
+	ck_assert_str_eq(r.res.reply.enhanced, "2.1.5");
 	run_free(&r);
 }
 END_TEST
@@ -2470,6 +2653,7 @@ smtp_client_suite(void)
 
 	tc = tcase_create("envelope");
 	tcase_add_test(tc, test_mail_rcpt_rejected);
+	tcase_add_test(tc, test_pipelining);
 	tcase_add_test(tc, test_data_accepted);
 	tcase_add_test(tc, test_data_dot_stuffing);
 	tcase_add_test(tc, test_data_rejected);
