@@ -167,6 +167,17 @@ SCENARIOS = {
         "about": "a plaintext greeting where TLS is expected (even with --implicit-tls)",
         "tls_allowed": False,
     },
+    "starttls-no-tls": {
+        "about": "STARTTLS answered 220, then plain SMTP instead of a ServerHello: the "
+                 "ClientHello read as a bad command (row 37)",
+        "after_starttls": "plain",
+    },
+    "starttls-stripped": {
+        "about": "AUTH offered in cleartext, STARTTLS not advertised (stripped on the way, "
+                 "or a server without TLS: hostile-cases rows 3, 6)",
+        "ehlo": ["PIPELINING", "SIZE 10240000", "AUTH PLAIN LOGIN", "ENHANCEDSTATUSCODES",
+                 "8BITMIME"],
+    },
 }
 
 # What a server says outside any scenario's table.
@@ -245,6 +256,18 @@ class Session:
         self.tls = True
         self.authed = False
         self.log("S", "(TLS started: %s)" % self.conn.version())
+
+    def stay_plain(self):
+        """After agreeing to STARTTLS, no TLS: the ClientHello is read as a command line
+        would be, and answered in plain text, as a server that never switched does. Only
+        after the ClientHello, so this is not the injection of row 2."""
+        data = self.buf or self.conn.recv(4096)
+        self.buf = b""
+        if not data:
+            raise Closed("client closed")
+        self.log("C", "(%d bytes, %s)" % (len(data), "a TLS record" if data[:1] == b"\x16"
+                                          else "not TLS"))
+        self.send("500 5.5.2 Error: bad syntax")
 
     def greet(self):
         banner = self.fill(self.sc["banner"]).replace("\n", "\r\n").encode() + b"\r\n"
@@ -347,6 +370,9 @@ class Session:
                     self.send(sc["starttls"])
                 elif "STARTTLS" not in [k.upper() for k in sc["ehlo"]]:
                     self.send(REPLY_UNKNOWN)
+                elif sc.get("after_starttls") == "plain":
+                    self.send(sc["starttls"])
+                    self.stay_plain()
                 elif self.ctx is None:
                     self.send(REPLY_NO_TLS)
                 else:

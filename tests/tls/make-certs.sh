@@ -15,6 +15,10 @@
 #   eset-leaf.pem     smtp.lab.test from eset; eset-chain.pem: the leaf followed by eset
 #   ca-eset.pem       ca and eset together, for a store where the product's root is installed
 #   many.pem          smtp.lab.test and 99 other DNS names, from ca
+#   oldinter.pem      an intermediate CA under ca that expired a day ago
+#   oldinter-chain.pem  smtp.lab.test (valid now) from oldinter, followed by oldinter
+#   long-chain.pem    smtp.lab.test under 50 intermediates (chain1 under ca ... chain50),
+#                     served with all of them
 set -eu
 dir=${1:?usage: make-certs.sh DIR}
 mkdir -p "$dir"
@@ -86,10 +90,34 @@ dns_name = \"n$i.other.test\""
 	i=$((i + 1))
 done
 leaf many ca smtp.lab.test "$valid" "$many"
+# Hostile-cases row 8: the leaf is fine, the intermediate that signed it has expired.
+now_valid=$valid
+valid="activation_date = \"$(fmt $((now - 3 * 86400)))\"
+expiration_date = \"$(fmt $((now - 86400)))\""
+ca oldinter "sendfix expired intermediate" ca
+valid=$now_valid
+leaf oldinter-leaf oldinter smtp.lab.test "$valid" "$lab"
+# Row 44: a 50-certificate chain.
+ca chain1 "sendfix chain 1" ca
+i=2
+while [ $i -le 50 ]; do
+	ca "chain$i" "sendfix chain $i" "chain$((i - 1))"
+	i=$((i + 1))
+done
+leaf long-leaf chain50 smtp.lab.test "$valid" "$lab"
 
 cat "$dir/inter-leaf.pem" "$dir/inter.pem" >"$dir/inter-chain.pem"
 cp "$dir/inter-leaf.key" "$dir/inter-chain.key"
 cat "$dir/eset-leaf.pem" "$dir/eset.pem" >"$dir/eset-chain.pem"
 cp "$dir/eset-leaf.key" "$dir/eset-chain.key"
 cat "$dir/ca.pem" "$dir/eset.pem" >"$dir/ca-eset.pem"
+cat "$dir/oldinter-leaf.pem" "$dir/oldinter.pem" >"$dir/oldinter-chain.pem"
+cp "$dir/oldinter-leaf.key" "$dir/oldinter-chain.key"
+cp "$dir/long-leaf.pem" "$dir/long-chain.pem"
+i=50
+while [ $i -ge 1 ]; do
+	cat "$dir/chain$i.pem" >>"$dir/long-chain.pem"
+	i=$((i - 1))
+done
+cp "$dir/long-leaf.key" "$dir/long-chain.key"
 rm -f "$dir"/*.tmpl

@@ -221,6 +221,50 @@ START_TEST(test_srv_ptr_cname_addr)
 }
 END_TEST
 
+/*
+ * Row 62: names with odd bytes (a dot inside a label, a space, ESC, NUL, 0x9B, DEL) come
+ * out as dn_expand's escapes, never as the bytes, and the dot inside a label stays
+ * distinguishable from a label boundary. A name of the 255-byte wire maximum survives whole.
+ */
+START_TEST(test_odd_names)
+{
+	static const unsigned char	 odd[] = "\003a.b\010sp ace\033[\004x\000\233\177\004test";
+	struct pkt			 p;
+	struct dns_records		 r;
+	unsigned char			 rd[300];
+	const char			*t;
+	size_t				 i, n;
+
+	memset(&r, 0, sizeof r);
+	pkt_start(&p, 1, ns_t_ptr);
+	pkt_rr(&p, ns_t_ptr, sizeof odd, odd, sizeof odd);
+	ck_assert_uint_eq(dns_parse_records(p.b, p.len, ns_t_ptr, &r), 1);
+	t = r.rr[0].target;
+	for (i = 0; t[i] != '\0'; i++)
+		ck_assert_msg(t[i] > 0x20 && t[i] < 0x7f, "byte 0x%02x at %zu in \"%s\"",
+		    (unsigned char)t[i], i, t);
+	ck_assert_msg(strncmp(t, "a\\.b.", 5) == 0, "%s", t);
+	ck_assert_ptr_nonnull(strstr(t, ".test"));
+	ck_assert_ptr_null(strchr(t, ' '));
+	dns_records_free(&r);
+
+	/* 4 labels of 63 bytes and the root: 4 * 64 - 1 + 1 = 255 bytes on the wire. */
+	n = 0;
+	for (i = 0; i < 4; i++) {
+		rd[n++] = i < 3 ? 63 : 61;
+		memset(rd + n, 'a' + (int)i, i < 3 ? 63 : 61);
+		n += i < 3 ? 63 : 61;
+	}
+	rd[n++] = 0;
+	ck_assert_uint_eq(n, 255);
+	pkt_start(&p, 1, ns_t_ptr);
+	pkt_rr(&p, ns_t_ptr, (unsigned)n, rd, n);
+	ck_assert_uint_eq(dns_parse_records(p.b, p.len, ns_t_ptr, &r), 1);
+	ck_assert_uint_eq(strlen(r.rr[0].target), 253);
+	dns_records_free(&r);
+}
+END_TEST
+
 /* ---- rdlength per type: a bad record, then a good one that must survive ---------------- */
 
 struct rdlen_case {
@@ -696,6 +740,7 @@ dns_suite(void)
 	tcase_add_test(tc, test_mx);
 	tcase_add_test(tc, test_txt);
 	tcase_add_test(tc, test_srv_ptr_cname_addr);
+	tcase_add_test(tc, test_odd_names);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("malformed");

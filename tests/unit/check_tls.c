@@ -27,7 +27,9 @@ enum srv_mode {
 	SRV_CLOSE,		/* read the whole ClientHello and close (row 27) */
 	SRV_RESET,		/* read part of it and close: a reset for AF_UNIX */
 	SRV_SILENT,		/* read the ClientHello and say nothing (row 25) */
-	SRV_PLAIN		/* greet in plain SMTP, as on a STARTTLS port (row 38) */
+	SRV_PLAIN,		/* greet in plain SMTP, as on a STARTTLS port (row 38) */
+	SRV_RAW,		/* read the ClientHello, answer with raw bytes (row 28) */
+	SRV_RENEG		/* handshake, then "nuisance" records, then "220 tls ok" (row 43) */
 };
 
 struct srv {
@@ -36,6 +38,11 @@ struct srv {
 	const char	*prio;		/* NULL: the defaults */
 	int		 request_cert;
 };
+
+/* SRV_RAW: the bytes sent after the ClientHello; SRV_RENEG: how many requests (the child
+ * gets them through fork). */
+static const char	*srv_raw;
+static size_t		 srv_rawlen;
 
 /* One finished client run. */
 struct run {
@@ -132,6 +139,7 @@ srv_child(int fd, const struct srv *srv)
 
 	switch (srv->mode) {
 	case SRV_CLOSE:
+	case SRV_RAW:
 		/* The record header says how long the ClientHello is (RFC 8446 5.1). */
 		if (srv_read(fd, buf, 5) != 0)
 			_exit(1);
@@ -140,6 +148,12 @@ srv_child(int fd, const struct srv *srv)
 			if (srv_read(fd, buf, n > (ssize_t)sizeof buf / 2 ?
 			    sizeof buf / 2 : (size_t)n) != 0)
 				_exit(1);
+		}
+		if (srv->mode == SRV_RAW) {
+			/* Then the bytes, and the connection stays open: no EOF to hide behind. */
+			if (write(fd, srv_raw, srv_rawlen) != (ssize_t)srv_rawlen)
+				_exit(1);
+			srv_drain(fd);
 		}
 		close(fd);
 		_exit(0);
@@ -184,6 +198,18 @@ srv_child(int fd, const struct srv *srv)
 	if (r < 0) {
 		srv_drain(fd);
 		_exit(3);
+	}
+	if (srv->mode == SRV_RENEG) {
+		/* TLS 1.2: HelloRequest (renegotiation); TLS 1.3: KeyUpdate asking for ours. */
+		for (n = 0; n < (ssize_t)srv_rawlen; n++) {
+			if (gnutls_protocol_get_version(gs) == GNUTLS_TLS1_3)
+				r = gnutls_session_key_update(gs, GNUTLS_KU_PEER);
+			else
+				r = gnutls_rehandshake(gs);
+			if (r < 0)
+				break;
+		}
+		gnutls_record_send(gs, "220 tls ok\r\n", 12);
 	}
 	if (srv->mode == SRV_TLS) {
 		gnutls_record_send(gs, "220 tls ok\r\n", 12);
@@ -335,9 +361,13 @@ write_datum(const char *name, const char *ext, const gnutls_datum_t *d)
 
 /*
  * Row 10 (msmtp CVE-2009-3942): "smtp.lab.test\0.evil.test" as the only name, in the CN
- * or in a DNS subjectAltName, signed by the test CA. certtool templates cannot carry a
- * NUL, so the certificate is made here. Returns -1 when GnuTLS refuses to make it.
+ * (in_san 0) or in a DNS subjectAltName (1), signed by the test CA. certtool templates
+ * cannot carry a NUL, so the certificate is made here. Row 45 (in_san 2): the CN
+ * smtp.lab.test and an organisation name full of terminal controls (HOSTILE_O). Row 9
+ * (in_san 3): only the wildcard name "*.lab.test". Returns -1 when GnuTLS refuses to make it.
  */
+#define HOSTILE_O	"\033]0;pwned\007Evil\342\200\256Corp\033[2J\302\233\010\r\177"
+
 static int
 make_nul_cert(const char *name, int in_san)
 {
@@ -345,7 +375,8 @@ make_nul_cert(const char *name, int in_san)
 	gnutls_x509_crt_t	 ca, crt;
 	gnutls_x509_privkey_t	 cakey, key;
 	gnutls_datum_t		 pem, out;
-	unsigned char		 serial[8] = { 0x10, 0, 0, 0, 0, 0, 0, in_san ? 2 : 1 };
+	unsigned char		 serial[8] = { 0x10, 0, 0, 0, 0, 0, 0,
+	    (unsigned char)(in_san + 1) };
 	char			*path;
 	time_t			 now = time(NULL);
 	unsigned char		 san[64];
@@ -395,7 +426,19 @@ make_nul_cert(const char *name, int in_san)
 	    gnutls_x509_crt_set_expiration_time(crt, now + 86400) < 0 ||
 	    gnutls_x509_crt_set_key(crt, key) < 0)
 		goto out;
-	if (in_san) {
+	if (in_san == 3) {
+		if (gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0,
+		    "wildcard test", 13) < 0 ||
+		    gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_DNSNAME, "*.lab.test",
+		    10, GNUTLS_FSAN_SET) < 0)
+			goto out;
+	} else if (in_san == 2) {
+		if (gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0,
+		    "smtp.lab.test", 13) < 0 ||
+		    gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_ORGANIZATION_NAME, 0,
+		    HOSTILE_O, sizeof HOSTILE_O - 1) < 0)
+			goto out;
+	} else if (in_san) {
 		if (gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0,
 		    "nul test", 8) < 0 ||
 		    gnutls_x509_crt_set_extension_by_oid(crt, "2.5.29.17", san, sanlen,
@@ -460,6 +503,14 @@ static const struct verify_case verify_cases[] = {
 	/* Row 41: with the product's root installed, verification passes. */
 	{ "eset-chain", "smtp.lab.test", "ca-eset", TLS_VERIFIED, "ESET SSL Filter CA", 2 },
 	{ "many", "smtp.lab.test", "ca", TLS_VERIFIED, "valid for", 1 },
+	/* Row 8: an expired intermediate, named as such. */
+	{ "oldinter-chain", "smtp.lab.test", "ca", TLS_EXPIRED,
+	  "the intermediate certificate \"CN=sendfix expired intermediate", 2 },
+	/* Row 9: a wildcard covers one label, never two, never the bare domain. */
+	{ "wildcard", "smtp.lab.test", "ca", TLS_VERIFIED, "valid for", 1 },
+	{ "wildcard", "a.smtp.lab.test", "ca", TLS_WRONG_NAME, "not a.smtp.lab.test", 1 },
+	{ "wildcard", "lab.test", "ca", TLS_WRONG_NAME, "not lab.test", 1 },
+	{ "wildcard", "smtp.lab.test.evil.test", "ca", TLS_WRONG_NAME, "not smtp.lab", 1 },
 	{ "many", "x.lab.test", "ca", TLS_WRONG_NAME,
 	  "smtp.lab.test, n1.other.test and at least 62 more names, not x.lab.test", 1 },
 };
@@ -569,6 +620,52 @@ START_TEST(test_nul_in_name)
 }
 END_TEST
 
+/*
+ * Row 44: a chain of 50 intermediates: the handshake ends in bounded time, at most
+ * TLS_MAX_CHAIN (16) certificates are kept, and such a chain never counts as verified.
+ */
+START_TEST(test_long_chain)
+{
+	struct srv	 srv = { SRV_TLS, "long-chain", NULL, 0 };
+	struct run	 run;
+
+	run_client(&srv, "smtp.lab.test", "ca", 5000, &run, 0);
+	ck_assert_msg(run.rc == 0, "%s", run.cause);
+	ck_assert_int_lt(run.elapsed, 3000);
+	ck_assert_uint_eq(run.info.nchain, 16);
+	ck_assert_ptr_nonnull(strstr(run.info.chain[0].subject, "CN=smtp.lab.test"));
+	ck_assert_ptr_nonnull(strstr(run.info.chain[1].subject, "sendfix chain 50"));
+	ck_assert_msg(run.info.verdict != TLS_VERIFIED, "%s", run.info.verify_words);
+	run_free(&run);
+}
+END_TEST
+
+/*
+ * Row 45: terminal controls in a DN field (OSC, BEL, ESC[2J, U+202E, C1 CSI, backspace, CR,
+ * DEL) reach the chain's subject only as visible text, by row 16's sanitiser.
+ */
+START_TEST(test_hostile_dn)
+{
+	struct srv	 srv = { SRV_TLS, "hostile-dn", NULL, 0 };
+	struct run	 run;
+	const char	*t;
+	size_t		 i;
+
+	run_client(&srv, "smtp.lab.test", "ca", 5000, &run, 0);
+	ck_assert_msg(run.rc == 0, "%s", run.cause);
+	ck_assert_uint_eq(run.info.nchain, 1);
+	t = run.info.chain[0].subject;
+	ck_assert_ptr_nonnull(strstr(t, "Evil"));
+	ck_assert_ptr_nonnull(strstr(t, "Corp"));
+	for (i = 0; t[i] != '\0'; i++)
+		ck_assert_msg((unsigned char)t[i] >= 0x20 && t[i] != 0x7f,
+		    "control byte 0x%02x in \"%s\"", (unsigned char)t[i], t);
+	ck_assert_msg(strstr(t, "\342\200\256") == NULL, "U+202E kept: %s", t);
+	ck_assert_msg(strstr(t, "\302\233") == NULL, "C1 CSI kept: %s", t);
+	run_free(&run);
+}
+END_TEST
+
 /* Row 46: a request for a client certificate is noted, and the handshake goes on. */
 START_TEST(test_client_cert_requested)
 {
@@ -666,6 +763,125 @@ START_TEST(test_record_timeout)
 }
 END_TEST
 
+/*
+ * Row 28: malformed TLS records from the server, right after the ClientHello, on a
+ * connection that stays open: each is a clean failure, found from the bytes (well before
+ * the timeout), never a hang, a crash or a read past what arrived (the sanitizer builds run
+ * this too). GnuTLS's own fuzzer covers the parser in depth; this covers sendfix's handling.
+ * "waits": the bytes may still become valid (a handshake message continued in the next
+ * record, an alert of an unknown level taken as a warning), so only the handshake timeout
+ * can end it, and must.
+ */
+static const struct {
+	const char	*what;
+	const char	*bytes;
+	size_t		 len;
+	int		 waits;
+} raw_cases[] = {
+	{ "ServerHello longer than its record", "\026\003\003\000\004\002\000\000\120", 9,
+	  1 },
+	{ "record over 2^14 + 2048 bytes", "\026\003\003\377\377\002\000\000\001\000", 10,
+	  0 },
+	{ "application data before the handshake", "\027\003\003\000\004abcd", 9, 0 },
+	{ "unknown record type", "\231\003\003\000\004abcd", 9, 0 },
+	{ "alert of an unknown level", "\025\003\003\000\002\007\377", 7, 1 },
+	{ "ServerHello of garbage", "\026\003\003\000\014\002\000\000\010\377\377\377\377\377"
+	  "\377\377\377", 17, 0 },
+	{ "record version 9.9", "\026\011\011\000\004\002\000\000\000", 9, 0 },
+	{ "empty handshake record", "\026\003\003\000\000", 5, 0 },
+};
+
+START_TEST(test_malformed_records)
+{
+	struct srv	 srv = { SRV_RAW, NULL, NULL, 0 };
+	struct run	 run;
+	size_t		 i;
+
+	srv_raw = raw_cases[_i].bytes;
+	srv_rawlen = raw_cases[_i].len;
+	run_client(&srv, "smtp.lab.test", "ca", 1000, &run, 0);
+	ck_assert_msg(run.rc == -1, "%s: handshake succeeded", raw_cases[_i].what);
+	if (raw_cases[_i].waits)
+		ck_assert_msg(run.elapsed < 2500, "%s: %lld ms", raw_cases[_i].what,
+		    run.elapsed);
+	else
+		ck_assert_msg(run.failure != TLS_FAIL_TIMEOUT && run.elapsed < 800,
+		    "%s: waited %lld ms (%s)", raw_cases[_i].what, run.elapsed, run.cause);
+	ck_assert_ptr_nonnull(run.cause);
+	for (i = 0; run.cause[i] != '\0'; i++)
+		ck_assert_msg((unsigned char)run.cause[i] >= 0x20, "%s: control byte in \"%s\"",
+		    raw_cases[_i].what, run.cause);
+	ck_assert_uint_eq(run.info.nchain, 0);
+	run_free(&run);
+}
+END_TEST
+
+/*
+ * Row 43: renegotiation requests (TLS 1.2 HelloRequest) and KeyUpdate floods (TLS 1.3)
+ * after the handshake. A few are refused (no renegotiation) or handled and the data behind
+ * them still arrives; a flood ends the read with an error, at once, never a loop.
+ */
+static const struct {
+	const char	*prio;
+	size_t		 count;
+	int		 flood;
+} reneg_cases[] = {
+	{ "NORMAL:-VERS-ALL:+VERS-TLS1.2", 2, 0 },
+	{ "NORMAL:-VERS-ALL:+VERS-TLS1.2", 200, 1 },
+	{ "NORMAL:-VERS-ALL:+VERS-TLS1.3", 2, 0 },
+	{ "NORMAL:-VERS-ALL:+VERS-TLS1.3", 200, 1 },
+};
+
+START_TEST(test_renegotiation)
+{
+	struct srv		 srv = { SRV_RENEG, "good", reneg_cases[_i].prio, 0 };
+	struct tls_config	 cfg;
+	struct tls_session	*s;
+	struct tls_info		 info;
+	enum tls_failure	 failure;
+	char			*cause = NULL, *ca, buf[64];
+	long long		 start;
+	ssize_t			 n, got = 0;
+	pid_t			 pid;
+	int			 fd;
+
+	srv_rawlen = reneg_cases[_i].count;
+	ca = cert_path("ca", "pem");
+	memset(&cfg, 0, sizeof cfg);
+	cfg.servername = "smtp.lab.test";
+	cfg.cafile = ca;
+	cfg.timeout_ms = 3000;
+	pid = srv_start(&srv, &fd);
+	ck_assert_int_eq(tls_session_new(&cfg, cl_push, cl_pull, cl_pull_timeout, &fd, &s,
+	    &cause), 0);
+	ck_assert_msg(tls_handshake(s, &info, &failure, &cause) == 0, "%s", cause);
+	start = mono_ms();
+	/* As transport.c reads: EAGAIN (a record without data was handled) means again. */
+	while (got < 12 && mono_ms() - start < 3000) {
+		n = tls_recv(s, buf + got, sizeof buf - 1 - (size_t)got);
+		if (n > 0)
+			got += n;
+		else if (n == 0 || errno != EAGAIN)
+			break;
+	}
+	ck_assert_int_lt(mono_ms() - start, 2000);
+	if (reneg_cases[_i].flood && strstr(reneg_cases[_i].prio, "1.2") != NULL) {
+		/* HelloRequests beyond the bound: the read fails, not a timeout. */
+		ck_assert_int_lt(got, 12);
+		ck_assert_int_ne(errno, ETIMEDOUT);
+	} else if (!reneg_cases[_i].flood) {
+		ck_assert_int_eq(got, 12);
+		ck_assert_int_eq(memcmp(buf, "220 tls ok\r\n", 12), 0);
+	}
+	/* A TLS 1.3 KeyUpdate flood: GnuTLS answers or refuses it; either way bounded. */
+	tls_info_free(&info);
+	tls_session_free(s);
+	close(fd);
+	srv_wait(pid);
+	free(ca);
+}
+END_TEST
+
 /* ---- set-up and names ------------------------------------------------------------------ */
 
 START_TEST(test_bad_config)
@@ -742,6 +958,8 @@ tls_suite(void)
 	tcase_add_test(tc, test_chain_facts);
 	tcase_add_test(tc, test_client_cert_requested);
 	tcase_add_test(tc, test_nul_in_name);
+	tcase_add_test(tc, test_hostile_dn);
+	tcase_add_test(tc, test_long_chain);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("failures");
@@ -749,6 +967,10 @@ tls_suite(void)
 	tcase_add_loop_test(tc, test_fail_table, 0,
 	    (int)(sizeof fail_cases / sizeof fail_cases[0]));
 	tcase_add_test(tc, test_record_timeout);
+	tcase_add_loop_test(tc, test_malformed_records, 0,
+	    (int)(sizeof raw_cases / sizeof raw_cases[0]));
+	tcase_add_loop_test(tc, test_renegotiation, 0,
+	    (int)(sizeof reneg_cases / sizeof reneg_cases[0]));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("setup");
@@ -782,7 +1004,8 @@ main(void)
 		return (EXIT_FAILURE);
 	}
 
-	if (make_nul_cert("nul-cn", 0) != 0 || make_nul_cert("nul-san", 1) != 0) {
+	if (make_nul_cert("nul-cn", 0) != 0 || make_nul_cert("nul-san", 1) != 0 ||
+	    make_nul_cert("hostile-dn", 2) != 0 || make_nul_cert("wildcard", 3) != 0) {
 		fprintf(stderr, "check_tls: cannot make the certificates with a NUL\n");
 		return (EXIT_FAILURE);
 	}
