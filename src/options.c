@@ -1,6 +1,7 @@
 /* options.c: parse the command line into struct options. */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -265,11 +266,17 @@ options_parse(int argc, char **argv, struct options *opts, char **cause)
 			opts->account = optarg;
 			break;
 		case OPT_HOME:
-			if (*optarg != '/') {
-				xasprintf(cause, "--home needs an absolute directory name");
+			/*
+			 * The readers open files under it with their own paths; a name relative
+			 * to here is made absolute now, so it means what the user typed.
+			 */
+			free(opts->home);
+			if (*optarg == '/')
+				opts->home = xstrdup(optarg);
+			else if ((opts->home = realpath(optarg, NULL)) == NULL) {
+				xasprintf(cause, "--home %s: %s", optarg, strerror(errno));
 				return (-1);
 			}
-			opts->home = optarg;
 			break;
 		case OPT_USE_STORED_PASSWORD:
 			opts->use_stored_password = 1;
@@ -318,4 +325,6 @@ options_free(struct options *opts)
 {
 	strlist_free(&opts->answers);
 	strlist_free(&opts->refhosts);
+	free(opts->home);
+	opts->home = NULL;
 }

@@ -36,7 +36,7 @@ struct options {
 						   checked by test_message_address_ok */
 	const char		*from_client;	/* --from-client NAME */
 	const char		*account;	/* --account NAME */
-	const char		*home;		/* --home DIR (absolute) */
+	char			*home;		/* --home DIR, made absolute */
 	int			 use_stored_password; /* --use-stored-password */
 	int			 fix_client;	/* --fix-client */
 };

@@ -55,6 +55,16 @@ done
 [ "$n" -ge 10 ] || fail "only $n fixtures checked"
 pass "$n fixture homes give their expected answers"
 
+# --home as a name relative to the current directory, as a technician types it.
+r="$LAB_TMP/relative.json"
+(cd "$FIX/.." && run clients/thunderbird "$r" --from-client auto) ||
+	fail "a relative --home: $(cat "$r.stderr")"
+[ "$(answers_of "$r")" = "$(sort "$FIX/thunderbird/expected")" ] ||
+	fail "a relative --home gives other answers: $(answers_of "$r")"
+jq -e --arg h "$(cd "$FIX/thunderbird" && pwd)/" '.imported[1].file | startswith($h)' "$r" \
+    >/dev/null || fail "a relative --home: files not named in full: $(jq -c .imported "$r")"
+pass "--home relative to the current directory"
+
 # The same program named explicitly, and another account picked by name, address, host.
 r="$LAB_TMP/acc1.json"
 run "$FIX/msmtp" "$r" --from-client msmtp --account plain
