@@ -56,7 +56,9 @@ int		 client_detect(struct client_list *, const char *, const char *,
 		    char **);
 void		 client_detect_all(struct client_list *, const char *);
 ssize_t		 client_select(const struct client_list *, const char *, char **);
-char		*client_account_describe(const struct client_account *);
+char		*client_account_describe(const struct client_account *, const char *);
+const char	*client_program_title(const char *);
+char		*client_file_words(const char *, const char *);
 const char	*client_program_choice(const char *);
 
 /* mutt and neomutt: settings gathered over the muttrc and the files it sources. */

@@ -498,11 +498,12 @@ client_detect_all(struct client_list *cl, const char *home)
 
 /*
  * One line per account, for the wizard's first screen and for messages, sanitised:
- * 'msmtp "work": me@work.example, smtp.work.example:587 STARTTLS (/home/me/.msmtprc
- * line 8)'. What the file does not say is left out.
+ * 'msmtp "work": me@work.example, smtp.work.example:587 STARTTLS (~/.msmtprc line 8)'.
+ * Files under home are shown from "~" (home NULL: in full). What the file does not say
+ * is left out.
  */
 char *
-client_account_describe(const struct client_account *ca)
+client_account_describe(const struct client_account *ca, const char *home)
 {
 	const struct client_value	*host = &ca->field[CLIENT_HOST];
 	const char			*sec = ca->field[CLIENT_SECURITY].value;
@@ -520,8 +521,9 @@ client_account_describe(const struct client_account *ca)
 	    ca->field[CLIENT_EMAIL].value : "no address");
 	h = sanitize_str(host->value);
 	port = sanitize_str(ca->field[CLIENT_PORT].value);
-	file = sanitize_str(host->file);
-	xasprintf(&s, "%s \"%s\": %s, %s%s%s%s (%s line %u)", ca->program, name,
+	file = client_file_words(host->file, home);
+	xasprintf(&s, "%s \"%s\": %s, %s%s%s%s (%s line %u)",
+	    client_program_title(ca->program), name,
 	    email, h, *port != '\0' ? ":" : "", port, words, file, host->line);
 	free(name);
 	free(email);
@@ -563,7 +565,7 @@ client_select(const struct client_list *cl, const char *want, char **cause)
 	if (want == NULL)
 		return (0);
 	for (i = 0; i < cl->n; i++) {
-		line = client_account_describe(&cl->accounts[i]);
+		line = client_account_describe(&cl->accounts[i], NULL);
 		xasprintf(&tmp, "%s\n  %s", list != NULL ? list : "", line);
 		free(list);
 		free(line);
@@ -588,4 +590,53 @@ client_program_choice(const char *program)
 	    strcmp(program, "neomutt") == 0)
 		return ("msmtp-mutt");
 	return ("other");
+}
+
+/* The program's own name as its users know it: "Thunderbird", "Claws Mail". */
+const char *
+client_program_title(const char *program)
+{
+	static const struct {
+		const char	*program;
+		const char	*title;
+	} titles[] = {
+		{ "thunderbird", "Thunderbird" },
+		{ "evolution", "Evolution" },
+		{ "claws", "Claws Mail" },
+		{ "kmail", "KMail" },
+		{ "geary", "Geary" },
+		{ "msmtp", "msmtp" },
+		{ "mutt", "mutt" },
+		{ "neomutt", "NeoMutt" },
+	};
+	size_t	i;
+
+	for (i = 0; i < nitems(titles); i++) {
+		if (strcmp(titles[i].program, program) == 0)
+			return (titles[i].title);
+	}
+	return (program);
+}
+
+/*
+ * A file name for the screen, sanitised: "~/.msmtprc" for a file under home (the user's
+ * own home, where "~" means what they expect), otherwise in full. Paths under a profile
+ * directory are long enough to wrap on an 80-column screen.
+ */
+char *
+client_file_words(const char *file, const char *home)
+{
+	size_t	 len;
+	char	*rest, *s;
+
+	if (file == NULL)
+		return (xstrdup(""));
+	if (home != NULL && (len = strlen(home)) > 1 && strncmp(file, home, len) == 0 &&
+	    file[len] == '/') {
+		rest = sanitize_str(file + len);
+		xasprintf(&s, "~%s", rest);
+		free(rest);
+		return (s);
+	}
+	return (sanitize_str(file));
 }

@@ -93,7 +93,7 @@ static void	 main_import_undo(struct answers *, size_t);
 static int	 main_offer_accounts(const struct options *, const struct tree *,
 		    struct ui *, struct walk *, struct answers *);
 static int	 main_offer_pick(const struct tree *, struct ui *, struct walk *,
-		    struct answers *, const struct client_account *);
+		    struct answers *, const struct client_account *, const char *);
 static const char *main_import_label(const char *);
 static char	*main_dollars(const char *);
 static const char *main_import_words(const char *, const char *);
@@ -409,7 +409,7 @@ main_import_label(const char *key)
  */
 static int
 main_offer_pick(const struct tree *tree, struct ui *ui, struct walk *w,
-    struct answers *answers, const struct client_account *ca)
+    struct answers *answers, const struct client_account *ca, const char *home)
 {
 	const struct tree_node	*pw;
 	struct report_import	*ri;
@@ -436,7 +436,7 @@ main_offer_pick(const struct tree *tree, struct ui *ui, struct walk *w,
 	for (j = before; j < main_nimported; j++) {
 		ri = &main_imported[j];
 		v = sanitize_str(main_import_words(ri->key, ri->value));
-		f = sanitize_str(ri->file);
+		f = client_file_words(ri->file, home);
 		if (*f != '\0')
 			xasprintf(&tmp, "%s%s: %s (from %s, line %u)\n\n", text,
 			    main_import_label(ri->key), v, f, ri->line);
@@ -454,7 +454,8 @@ main_offer_pick(const struct tree *tree, struct ui *ui, struct walk *w,
 	text = main_dollars(tmp);
 	free(tmp);
 	name = sanitize_str(ca->name);
-	xasprintf(&tmp, "Settings read from %s (account \"%s\")", ca->program, name);
+	xasprintf(&tmp, "Settings read from %s (account \"%s\")",
+	    client_program_title(ca->program), name);
 	title = main_dollars(tmp);
 	free(tmp);
 
@@ -522,7 +523,8 @@ main_offer_accounts(const struct options *opts, const struct tree *tree, struct 
 	choices = xcalloc(cl.n + 1, sizeof *choices);
 	for (i = 0; i < cl.n; i++) {
 		xasprintf(&choices[i].value, "%zu", i + 1);
-		choices[i].label = client_account_describe(&cl.accounts[i]);
+		choices[i].label = client_account_describe(&cl.accounts[i],
+		    cl.own_home ? home : NULL);
 	}
 	choices[cl.n].value = xstrdup("none");
 	choices[cl.n].label = xstrdup("None of these / type my settings");
@@ -563,7 +565,8 @@ main_offer_accounts(const struct options *opts, const struct tree *tree, struct 
 				done = 1;	/* "None of these" */
 				break;
 			}
-			switch (main_offer_pick(tree, ui, w, answers, &cl.accounts[k - 1])) {
+			switch (main_offer_pick(tree, ui, w, answers, &cl.accounts[k - 1],
+			    cl.own_home ? home : NULL)) {
 			case 0:
 				done = 1;
 				break;
