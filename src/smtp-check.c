@@ -3,9 +3,11 @@
 
 #include <sys/socket.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "dns.h"
@@ -18,10 +20,40 @@
  */
 #define SMTP_CHECK_MAX_ADDRS	4
 
+/*
+ * Servers that took the connection and then said nothing useful before the timeout (no
+ * greeting, or a TLS handshake that never completed: silent, or dripping a byte at a
+ * time), remembered for SMTP_CHECK_MUTE_TTL_MS with what was found: the next check of the
+ * same server and port in the same mode gets that answer at once instead of waiting the
+ * whole timeout again, as net.c does for addresses that never answered the connection
+ * (issue 8: a drip-feeding server cost one timeout per probe). Forgotten when the user
+ * goes back.
+ */
+#define SMTP_CHECK_MUTE_MAX	16
+#define SMTP_CHECK_MUTE_TTL_MS	60000
+static struct smtp_check_mute {
+	char			 address[64];
+	char			*host;		/* as the user typed it */
+	int			 port;
+	int			 implicit_tls;	/* a port that waits for a TLS ClientHello is
+						   mute only to those who wait for a greeting */
+	long long		 at;
+	enum smtp_phase		 phase;		/* what the check that waited found */
+	enum smtp_failure	 failure;
+	enum tls_failure	 tls_failure;
+	char			*detail;
+}			 smtp_check_mute[SMTP_CHECK_MUTE_MAX];
+static size_t		 smtp_check_nmute;
+static pthread_mutex_t	 smtp_check_mute_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static int	 smtp_check_addresses(const struct smtp_check_config *,
 		     struct sockaddr_storage **, size_t *, char **);
 static void	 smtp_check_interleave(struct sockaddr_storage *, size_t);
 static void	 smtp_check_helo_name(struct transport *, char *, size_t);
+static int	 smtp_check_mute_seen(const struct smtp_check_config *, const char *,
+		     struct smtp_session_result *);
+static void	 smtp_check_mute_note(const struct smtp_check_config *, const char *,
+		     const struct smtp_session_result *);
 
 void
 smtp_check_result_init(struct smtp_check_result *r)
@@ -153,6 +185,7 @@ smtp_check_run(const struct smtp_check_config *cfg, struct smtp_check_result *re
 	struct net_target		*targets;
 	struct transport		*t = NULL;
 	size_t				 naddrs, i;
+	long long			 began;
 	int				 rc, won, fd;
 
 	if (cfg->host == NULL || *cfg->host == '\0') {
@@ -203,6 +236,10 @@ smtp_check_run(const struct smtp_check_config *cfg, struct smtp_check_result *re
 			res->connect = NET_ERROR;
 		return (0);
 	}
+	if (smtp_check_mute_seen(cfg, res->address, &res->session)) {
+		close(fd);
+		return (0);
+	}
 	t = transport_fd(fd);
 	transport_set_cancel(t, cfg->cancel);
 
@@ -233,7 +270,108 @@ smtp_check_run(const struct smtp_check_config *cfg, struct smtp_check_result *re
 	cc.line_arg = cfg->line_arg;
 	cc.cancel = cfg->cancel;
 
+	began = mono_ms();
 	rc = smtp_client_run(t, &cc, &res->session, cause);
 	transport_free(t);
+	/*
+	 * Remembered: a check that waited its whole timeout before the server said anything
+	 * in SMTP (no greeting, a handshake that never ended). Anything quicker is cheap to
+	 * ask again, and anything later in the dialogue depends on what was asked.
+	 */
+	if (rc == 0 && mono_ms() - began >= cfg->timeout_ms &&
+	    (res->session.failure == SMTP_FAIL_GREETING_TIMEOUT ||
+	    (res->session.failure == SMTP_FAIL_TLS_FAILED &&
+	    res->session.phase == SMTP_PHASE_TLS && !res->session.have_caps)))
+		smtp_check_mute_note(cfg, res->address, &res->session);
 	return (rc);
+}
+
+/*
+ * When cfg's server and port (in cfg's mode) are remembered as mute, fills *sr with what
+ * the check that waited found, saying it was not waited for again, and returns 1. The
+ * same name counts as the same server whichever of its addresses connects: the checks
+ * that follow race the addresses again, or test each, and would each wait once more.
+ */
+static int
+smtp_check_mute_seen(const struct smtp_check_config *cfg, const char *address,
+    struct smtp_session_result *sr)
+{
+	const struct smtp_check_mute	*m;
+	long long			 now = mono_ms();
+	size_t				 i;
+	int				 found = 0;
+
+	pthread_mutex_lock(&smtp_check_mute_lock);
+	for (i = 0; i < smtp_check_nmute; i++) {
+		m = &smtp_check_mute[i];
+		if (now - m->at < SMTP_CHECK_MUTE_TTL_MS && m->port == cfg->port &&
+		    m->implicit_tls == (cfg->security == SMTP_SECURITY_TLS) &&
+		    (strcmp(m->address, address) == 0 || strcasecmp(m->host, cfg->host) == 0)) {
+			sr->phase = m->phase;
+			sr->failure = m->failure;
+			sr->tls_failure = m->tls_failure;
+			free(sr->detail);
+			xasprintf(&sr->detail, "%s, when tried moments before (not waited for "
+			    "again)", m->detail != NULL ? m->detail : "no answer in time");
+			found = 1;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&smtp_check_mute_lock);
+	return (found);
+}
+
+static void
+smtp_check_mute_note(const struct smtp_check_config *cfg, const char *address,
+    const struct smtp_session_result *sr)
+{
+	struct smtp_check_mute	*m;
+	size_t			 i, oldest = 0;
+
+	pthread_mutex_lock(&smtp_check_mute_lock);
+	for (i = 0; i < smtp_check_nmute; i++) {
+		m = &smtp_check_mute[i];
+		if (m->port == cfg->port &&
+		    m->implicit_tls == (cfg->security == SMTP_SECURITY_TLS) &&
+		    strcmp(m->address, address) == 0 && strcasecmp(m->host, cfg->host) == 0)
+			break;
+		if (m->at < smtp_check_mute[oldest].at)
+			oldest = i;
+	}
+	if (i == smtp_check_nmute) {
+		if (smtp_check_nmute < SMTP_CHECK_MUTE_MAX)
+			smtp_check_nmute++;
+		else
+			i = oldest;
+	}
+	m = &smtp_check_mute[i];
+	snprintf(m->address, sizeof m->address, "%s", address);
+	free(m->host);
+	m->host = xstrdup(cfg->host);
+	m->port = cfg->port;
+	m->implicit_tls = cfg->security == SMTP_SECURITY_TLS;
+	m->phase = sr->phase;
+	m->failure = sr->failure;
+	m->tls_failure = sr->tls_failure;
+	free(m->detail);
+	m->detail = sr->detail != NULL ? xstrdup(sr->detail) : NULL;
+	m->at = mono_ms();
+	pthread_mutex_unlock(&smtp_check_mute_lock);
+}
+
+void
+smtp_check_forget(void)
+{
+	size_t	i;
+
+	pthread_mutex_lock(&smtp_check_mute_lock);
+	for (i = 0; i < smtp_check_nmute; i++) {
+		free(smtp_check_mute[i].host);
+		free(smtp_check_mute[i].detail);
+		smtp_check_mute[i].host = NULL;
+		smtp_check_mute[i].detail = NULL;
+	}
+	smtp_check_nmute = 0;
+	pthread_mutex_unlock(&smtp_check_mute_lock);
+	net_silent_forget();
 }

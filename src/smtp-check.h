@@ -64,5 +64,11 @@ void	 smtp_check_result_free(struct smtp_check_result *);
  */
 int	 smtp_check_run(const struct smtp_check_config *, struct smtp_check_result *,
 	    char **cause);
+/*
+ * A server that took the connection but gave no greeting within the timeout is told so
+ * again at once for a minute, without waiting (like net.c's silent addresses); this
+ * forgets those and the silent addresses: for a user who changed something and tests again.
+ */
+void	 smtp_check_forget(void);
 
 #endif
