@@ -25,7 +25,7 @@ struct smtp_check_config {
 	const char		*cafile;	/* extra trusted CAs (PEM), or NULL */
 	const char		*user;		/* NULL: no AUTH */
 	const char		*password;	/* with user; never copied, never shown */
-	const char		*mech;		/* NULL: the strongest both sides have */
+	const char		*mech;		/* NULL: see smtp_client_config */
 	int			 allow_plaintext_auth;
 	const char		*mail_from;	/* NULL: stop after AUTH */
 	const char		*rcpt_to;

@@ -91,9 +91,10 @@ struct smtp_client_config {
 	const struct tls_config	*tls;		/* required unless security is NONE */
 	const char		*user;		/* NULL: no AUTH */
 	const char		*password;	/* required with user */
-	const char		*mech;		/* "PLAIN", "LOGIN", "CRAM-MD5", or NULL for the
-						   strongest both sides have (CRAM-MD5, PLAIN,
-						   LOGIN); exactly one attempt either way */
+	const char		*mech;		/* "PLAIN", "LOGIN", "CRAM-MD5", or NULL: under
+						   TLS PLAIN, LOGIN, CRAM-MD5 (as mail programs
+						   log in), without TLS CRAM-MD5 first; exactly
+						   one attempt either way */
 	int			 allow_plaintext_auth;	/* the user's explicit consent, for this
 							   run, to log in without TLS */
 	const char		*mail_from;	/* NULL: stop after AUTH */
