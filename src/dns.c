@@ -19,6 +19,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <idn2.h>
+
 #include "dns.h"
 #include "net.h"
 #include "sanitize.h"
@@ -51,6 +53,11 @@ struct dns_query {
 
 static int	 dns_resolver_parse(const char *, struct sockaddr_storage *, char **);
 static int	 dns_name_check(const char *, char **);
+static int	 dns_name_ascii(const char *, char **, char **);
+static int	 dns_resolve_ascii(const struct dns_config *, const char *, struct dns_host *,
+		    char **);
+static int	 dns_lookup_ascii(const struct dns_config *, const char *, int,
+		    struct dns_records *, char **);
 static void	 dns_set_server(struct __res_state *, const struct sockaddr_storage *);
 static void	 dns_query_run(struct dns_query *);
 static void	 dns_first_server(const struct __res_state *, struct sockaddr_storage *);
@@ -257,6 +264,70 @@ dns_name_check(const char *name, char **cause)
 	xasprintf(cause, "\"%s\" is not a valid host name", safe);
 	free(safe);
 	return (-1);
+}
+
+/*
+ * Hostile-cases row 9 and the way people type names: "smtp.bücher.example" is asked of
+ * DNS in its A-label form, "smtp.xn--bcher-kva.example" (IDNA 2008, non-transitional, as
+ * tls.c checks the certificate against). An ASCII name is left exactly as it is (*ascii
+ * NULL); a name that has no A-label form is refused with the reason, escaped.
+ */
+static int
+dns_name_ascii(const char *name, char **ascii, char **cause)
+{
+	const unsigned char	*p;
+	char			*alabel = NULL, *safe;
+	int			 r;
+
+	*ascii = NULL;
+	for (p = (const unsigned char *)name; *p != '\0' && *p < 0x80; p++)
+		;
+	if (*p == '\0')
+		return (0);
+	r = idn2_to_ascii_8z(name, &alabel, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
+	if (r != IDN2_OK) {
+		safe = sanitize_str(name);
+		xasprintf(cause, "\"%s\" is not a valid internationalised host name: %s", safe,
+		    idn2_strerror(r));
+		free(safe);
+		return (-1);
+	}
+	*ascii = xstrdup(alabel);
+	idn2_free(alabel);
+	return (0);
+}
+
+int
+dns_resolve_host(const struct dns_config *cfg, const char *name, struct dns_host *out,
+    char **cause)
+{
+	char	*ascii = NULL;
+	int	 rc;
+
+	if (name != NULL && dns_name_ascii(name, &ascii, cause) != 0) {
+		memset(out, 0, sizeof *out);
+		return (-1);
+	}
+	rc = dns_resolve_ascii(cfg, ascii != NULL ? ascii : name, out, cause);
+	free(ascii);
+	return (rc);
+}
+
+int
+dns_lookup(const struct dns_config *cfg, const char *name, int type,
+    struct dns_records *out, char **cause)
+{
+	char	*ascii = NULL;
+	int	 rc;
+
+	if (name != NULL && dns_name_ascii(name, &ascii, cause) != 0) {
+		memset(out, 0, sizeof *out);
+		out->status = DNS_ERROR;
+		return (-1);
+	}
+	rc = dns_lookup_ascii(cfg, ascii != NULL ? ascii : name, type, out, cause);
+	free(ascii);
+	return (rc);
 }
 
 /*
@@ -812,8 +883,8 @@ dns_query_thread(void *arg)
 	return (NULL);
 }
 
-int
-dns_resolve_host(const struct dns_config *cfg, const char *name, struct dns_host *out,
+static int
+dns_resolve_ascii(const struct dns_config *cfg, const char *name, struct dns_host *out,
     char **cause)
 {
 	struct sockaddr_storage	 server, literal;
@@ -1264,8 +1335,8 @@ dns_lookup_check(const char *name, int type, char **cause)
 	return (dns_name_check(name, cause));
 }
 
-int
-dns_lookup(const struct dns_config *cfg, const char *name, int type,
+static int
+dns_lookup_ascii(const struct dns_config *cfg, const char *name, int type,
     struct dns_records *out, char **cause)
 {
 	struct sockaddr_storage	 server;

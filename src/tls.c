@@ -18,6 +18,7 @@
 #include <gnutls/abstract.h>
 #include <gnutls/x509.h>
 #include <gnutls/x509-ext.h>
+#include <idn2.h>
 
 #include "sanitize.h"
 #include "tls.h"
@@ -56,7 +57,8 @@ struct tls_session {
 	gnutls_session_t			 gs;
 	gnutls_certificate_credentials_t	 cred;
 	int					 cred_shared;	/* tls_cred_cache's */
-	char					*servername;	/* trailing dot removed */
+	char					*servername;	/* trailing dot removed; A-labels */
+	char					*typed;		/* the U-label form, or NULL */
 	int					 ip_family;	/* AF_INET(6) for IP literals */
 	unsigned char				 ip[16];
 	int					 timeout_ms;
@@ -162,6 +164,38 @@ tls_info_free(struct tls_info *info)
 	memset(info, 0, sizeof *info);
 }
 
+/*
+ * Row 9: a host typed as a U-label ("smtp.b\u00fccher.example" in UTF-8) is the A-label name
+ * ("smtp.xn--bcher-kva.example") on the wire: SNI carries it and the certificate's SAN holds
+ * it (RFC 6125 6.4.2), so both use the A-label form, converted with the IDNA2008 rules and the
+ * UTS 46 mapping that browsers use (non-transitional: U+00DF stays itself, never "ss").
+ * The typed form is kept for the words people read. An ASCII name is left exactly as typed.
+ */
+static int
+tls_to_alabel(struct tls_session *s, char **cause)
+{
+	const unsigned char	*p;
+	char			*alabel = NULL, *shown;
+	int			 r;
+
+	for (p = (const unsigned char *)s->servername; *p != '\0' && *p < 0x80; p++)
+		continue;
+	if (*p == '\0')
+		return (0);
+	r = idn2_to_ascii_8z(s->servername, &alabel, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
+	if (r != IDN2_OK) {
+		shown = sanitize_str(s->servername);
+		xasprintf(cause, "%s is not a valid internationalised host name: %s", shown,
+		    idn2_strerror(r));
+		free(shown);
+		return (-1);
+	}
+	s->typed = s->servername;
+	s->servername = xstrdup(alabel);
+	idn2_free(alabel);
+	return (0);
+}
+
 int
 tls_session_new(const struct tls_config *cfg, tls_push_cb push, tls_pull_cb pull,
     tls_pull_timeout_cb pull_timeout, void *arg, struct tls_session **sp, char **cause)
@@ -200,6 +234,8 @@ tls_session_new(const struct tls_config *cfg, tls_push_cb push, tls_pull_cb pull
 		s->ip_family = AF_INET;
 	else if (inet_pton(AF_INET6, name, s->ip) == 1)
 		s->ip_family = AF_INET6;
+	else if (tls_to_alabel(s, cause) != 0)
+		goto fail;
 
 	if (tls_cred_get(cfg, s, cause) != 0)
 		goto fail;
@@ -824,7 +860,12 @@ tls_verify(struct tls_session *s, struct tls_info *info)
 	size_t			 i, last;
 	int			 r, name_ok = 0;
 
-	shown = sanitize_str(s->servername);
+	if (s->typed != NULL) {
+		name = sanitize_str(s->typed);
+		xasprintf(&shown, "%s (%s)", name, s->servername);
+		free(name);
+	} else
+		shown = sanitize_str(s->servername);
 	if ((der = gnutls_certificate_get_peers(s->gs, &n)) == NULL || n == 0) {
 		info->verdict = TLS_OTHER_FAILURE;
 		info->status = GNUTLS_CERT_INVALID;
@@ -1051,5 +1092,6 @@ tls_session_free(struct tls_session *s)
 	if (s->cred != NULL && !s->cred_shared)
 		gnutls_certificate_free_credentials(s->cred);
 	free(s->servername);
+	free(s->typed);
 	free(s);
 }

@@ -178,6 +178,12 @@ SCENARIOS = {
         "ehlo": ["PIPELINING", "SIZE 10240000", "AUTH PLAIN LOGIN", "ENHANCEDSTATUSCODES",
                  "8BITMIME"],
     },
+    "tls-silent": {
+        "about": "with --implicit-tls: reads the ClientHello and never answers, holding the "
+                 "connection open until the client leaves (hostile-cases rows 25, 32)",
+        "tls_allowed": False,
+        "tls_silent": True,
+    },
 }
 
 # What a server says outside any scenario's table.
@@ -345,6 +351,12 @@ class Session:
 
     def run(self):
         sc = self.sc
+        if self.args.implicit_tls and sc.get("tls_silent"):
+            # Swallow whatever comes (the ClientHello) until the peer closes or the idle
+            # timeout ends the connection.
+            while self.conn.recv(4096):
+                pass
+            raise Closed("the client left during the silent handshake")
         if self.args.implicit_tls and sc["tls_allowed"]:
             self.start_tls()
         self.greet()

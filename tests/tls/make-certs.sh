@@ -80,6 +80,8 @@ leaf notyet ca smtp.lab.test "activation_date = \"$(fmt $((now + 10 * 86400)))\"
 expiration_date = \"$(fmt $((now + 40 * 86400)))\"" "$lab"
 leaf wrong ca mail.other.test "$valid" 'dns_name = "mail.other.test"'
 leaf self self smtp.lab.test "$valid" "$lab"
+# Row 9: the SAN of an internationalised host holds its A-label (smtp.b\u00fccher.lab.test).
+leaf idn ca smtp.xn--bcher-kva.lab.test "$valid" 'dns_name = "smtp.xn--bcher-kva.lab.test"'
 leaf inter-leaf inter smtp.lab.test "$valid" "$lab"
 leaf eset-leaf eset smtp.lab.test "$valid" "$lab"
 many="$lab"

@@ -366,6 +366,48 @@ write_datum(const char *name, const char *ext, const gnutls_datum_t *d)
  * smtp.lab.test and an organisation name full of terminal controls (HOSTILE_O). Row 9
  * (in_san 3): only the wildcard name "*.lab.test". Returns -1 when GnuTLS refuses to make it.
  */
+/*
+ * Row 44: MANY_SANS subjectAltName entries, encoded by hand in one go (appending them one
+ * by one through GnuTLS re-encodes the extension each time). The first MANY_SANS_MAIL are
+ * e-mail names, so the scan of TLS_MAX_SAN_SCAN (1024) entries ends before any DNS name;
+ * then DNS names "nN.t", and smtp.lab.test last, so the name check must go past the end of
+ * the scan. About 100 KB, under GnuTLS's 128 KiB handshake message limit.
+ */
+#define MANY_SANS	10000
+#define MANY_SANS_MAIL	3000
+
+static int
+make_many_sans(gnutls_x509_crt_t crt)
+{
+	unsigned char	*der;
+	size_t		 cap = (size_t)MANY_SANS * 16 + 64, len = 6, body;
+	int		 i, n, r;
+
+	der = xmalloc(cap);
+	for (i = 0; i < MANY_SANS; i++) {
+		if (i == MANY_SANS - 1)
+			n = snprintf((char *)der + len + 2, 16, "smtp.lab.test");
+		else if (i < MANY_SANS_MAIL)
+			n = snprintf((char *)der + len + 2, 16, "u%d@t", i);
+		else
+			n = snprintf((char *)der + len + 2, 16, "n%d.t", i);
+		der[len] = i < MANY_SANS_MAIL ? 0x81 : 0x82;
+		der[len + 1] = (unsigned char)n;
+		len += 2 + (size_t)n;
+	}
+	/* SEQUENCE with a three-byte length (the body is under 16 MiB). */
+	body = len - 6;
+	der[0] = 0x30;
+	der[1] = 0x83;
+	der[2] = (unsigned char)(body >> 16);
+	der[3] = (unsigned char)(body >> 8);
+	der[4] = (unsigned char)body;
+	memmove(der + 5, der + 6, body);
+	r = gnutls_x509_crt_set_extension_by_oid(crt, "2.5.29.17", der, len - 1, 0);
+	free(der);
+	return (r < 0 ? -1 : 0);
+}
+
 #define HOSTILE_O	"\033]0;pwned\007Evil\342\200\256Corp\033[2J\302\233\010\r\177"
 
 static int
@@ -426,7 +468,12 @@ make_nul_cert(const char *name, int in_san)
 	    gnutls_x509_crt_set_expiration_time(crt, now + 86400) < 0 ||
 	    gnutls_x509_crt_set_key(crt, key) < 0)
 		goto out;
-	if (in_san == 3) {
+	if (in_san == 4) {
+		if (gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0,
+		    "many names test", 15) < 0 ||
+		    make_many_sans(crt) != 0)
+			goto out;
+	} else if (in_san == 3) {
 		if (gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0,
 		    "wildcard test", 13) < 0 ||
 		    gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_DNSNAME, "*.lab.test",
@@ -513,6 +560,22 @@ static const struct verify_case verify_cases[] = {
 	{ "wildcard", "smtp.lab.test.evil.test", "ca", TLS_WRONG_NAME, "not smtp.lab", 1 },
 	{ "many", "x.lab.test", "ca", TLS_WRONG_NAME,
 	  "smtp.lab.test, n1.other.test and at least 62 more names, not x.lab.test", 1 },
+	/*
+	 * Row 9, IDN: the typed U-label host is checked as its A-label (the words keep the
+	 * typed form beside it); the A-label typed as such matches; a U-label certificate name
+	 * never matches the ASCII host, and an invalid U-label is refused before any handshake
+	 * (test_idn_invalid).
+	 */
+	{ "idn", "smtp.b\xc3\xbc" "cher.lab.test", "ca", TLS_VERIFIED,
+	  "valid for smtp.b\xc3\xbc" "cher.lab.test (smtp.xn--bcher-kva.lab.test)", 1 },
+	{ "idn", "SMTP.B\xc3\x9c" "CHER.lab.test.", "ca", TLS_VERIFIED,
+	  "(smtp.xn--bcher-kva.lab.test)", 1 },
+	{ "idn", "smtp.xn--bcher-kva.lab.test", "ca", TLS_VERIFIED,
+	  "valid for smtp.xn--bcher-kva.lab.test", 1 },
+	{ "good", "smtp.b\xc3\xbc" "cher.lab.test", "ca", TLS_WRONG_NAME,
+	  "not smtp.b\xc3\xbc" "cher.lab.test (smtp.xn--bcher-kva.lab.test)", 1 },
+	{ "idn", "smtp.bucher.lab.test", "ca", TLS_WRONG_NAME,
+	  "the certificate is for smtp.xn--bcher-kva.lab.test, not smtp.bucher.lab.test", 1 },
 };
 
 START_TEST(test_verify_table)
@@ -636,6 +699,36 @@ START_TEST(test_long_chain)
 	ck_assert_ptr_nonnull(strstr(run.info.chain[0].subject, "CN=smtp.lab.test"));
 	ck_assert_ptr_nonnull(strstr(run.info.chain[1].subject, "sendfix chain 50"));
 	ck_assert_msg(run.info.verdict != TLS_VERIFIED, "%s", run.info.verify_words);
+	run_free(&run);
+}
+END_TEST
+
+/*
+ * Row 44: a served leaf with 10,000 subjectAltNames (make_many_sans): the handshake and the
+ * verification end well inside the timeout, at most 64 names are kept (none here: the scan
+ * stops after 1024 entries, all e-mail names), the name check still finds smtp.lab.test at
+ * the very end, and a wrong name gives short words.
+ */
+START_TEST(test_many_sans)
+{
+	struct srv	 srv = { SRV_TLS, "many-sans", NULL, 0 };
+	struct run	 run;
+
+	run_client(&srv, "smtp.lab.test", "ca", 5000, &run, 1);
+	ck_assert_msg(run.rc == 0, "%s", run.cause);
+	ck_assert_msg(run.elapsed < 2000, "%lld ms", run.elapsed);
+	ck_assert_uint_eq(run.info.nchain, 1);
+	/* Without the scan bound, 64 of the DNS names after the e-mail names would be kept. */
+	ck_assert_uint_eq(run.info.chain[0].names.n, 0);
+	ck_assert_msg(run.info.verdict == TLS_VERIFIED, "%s", run.info.verify_words);
+	run_free(&run);
+
+	run_client(&srv, "x.lab.test", "ca", 5000, &run, 1);
+	ck_assert_msg(run.rc == 0, "%s", run.cause);
+	ck_assert_msg(run.elapsed < 2000, "%lld ms", run.elapsed);
+	ck_assert_msg(run.info.verdict == TLS_WRONG_NAME, "%s", run.info.verify_words);
+	ck_assert_msg(strlen(run.info.verify_words) < 400, "%s", run.info.verify_words);
+	ck_assert_ptr_nonnull(strstr(run.info.verify_words, "not x.lab.test"));
 	run_free(&run);
 }
 END_TEST
@@ -884,6 +977,39 @@ END_TEST
 
 /* ---- set-up and names ------------------------------------------------------------------ */
 
+/*
+ * Row 9: a typed host that is not a valid internationalised name (bytes that are not UTF-8, a
+ * label that IDNA2008 disallows) is refused with words that show it escaped, before any byte
+ * goes out: no SNI or name check on a guess.
+ */
+START_TEST(test_idn_invalid)
+{
+	static const char *const	 bad[] = {
+		"smtp.b\xff" "cher.lab.test",		/* not UTF-8 */
+		"smtp.\xe2\x80\xae" "moc.lab.test",	/* U+202E, a bidi control */
+	};
+	struct tls_config		 cfg;
+	struct tls_session		*s;
+	char				*cause;
+	size_t				 i;
+	int				 fd = -1;
+
+	memset(&cfg, 0, sizeof cfg);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		cfg.servername = bad[i];
+		cause = NULL;
+		ck_assert_int_eq(tls_session_new(&cfg, cl_push, cl_pull, cl_pull_timeout, &fd,
+		    &s, &cause), -1);
+		ck_assert_ptr_null(s);
+		ck_assert_msg(cause != NULL && strstr(cause, "not a valid internationalised host "
+		    "name") != NULL, "case %zu: %s", i, cause);
+		ck_assert_msg(strchr(cause, '\xff') == NULL && strstr(cause, "\xe2\x80\xae") ==
+		    NULL, "case %zu: raw bytes in \"%s\"", i, cause);
+		free(cause);
+	}
+}
+END_TEST
+
 START_TEST(test_bad_config)
 {
 	struct tls_config	 cfg;
@@ -960,6 +1086,7 @@ tls_suite(void)
 	tcase_add_test(tc, test_nul_in_name);
 	tcase_add_test(tc, test_hostile_dn);
 	tcase_add_test(tc, test_long_chain);
+	tcase_add_test(tc, test_many_sans);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("failures");
@@ -975,6 +1102,7 @@ tls_suite(void)
 
 	tc = tcase_create("setup");
 	tcase_add_test(tc, test_bad_config);
+	tcase_add_test(tc, test_idn_invalid);
 	tcase_add_test(tc, test_names);
 	suite_add_tcase(s, tc);
 
@@ -1005,7 +1133,8 @@ main(void)
 	}
 
 	if (make_nul_cert("nul-cn", 0) != 0 || make_nul_cert("nul-san", 1) != 0 ||
-	    make_nul_cert("hostile-dn", 2) != 0 || make_nul_cert("wildcard", 3) != 0) {
+	    make_nul_cert("hostile-dn", 2) != 0 || make_nul_cert("wildcard", 3) != 0 ||
+	    make_nul_cert("many-sans", 4) != 0) {
 		fprintf(stderr, "check_tls: cannot make the certificates with a NUL\n");
 		return (EXIT_FAILURE);
 	}
