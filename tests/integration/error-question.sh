@@ -41,3 +41,18 @@ run "$LAB_TMP/bad.json" --answer client.error=printer-on-fire
 status_is 2
 grep -q "client.error" "$LAB_TMP/bad.json.stderr" || fail "the usage error does not name the key"
 pass "picked, typed, unknown and absent error messages are read as the reply table says"
+
+# "I don't know" for the server name leads to the settings for the address when its
+# provider is known (issue 6: "I don't know" leads somewhere useful), in the mail program's
+# words; without an address there is nothing to look up, and the walk says how to find it.
+r="$LAB_TMP/dontknow-host.json"
+run "$r" --answer email=anna@gmail.com --answer client.program=thunderbird
+status_is 3
+json_is "$r" '.path[-1]' host-unknown-recommended
+json_is "$r" '.probes[] | select(.name == "provider" and .node == "recommend-host") | .outcome' known
+jq -r '.explanation' "$r" | grep -q 'Server: smtp.gmail.com' ||
+	fail "the recommended server is not named: $(jq -r .explanation "$r")"
+jq -r '.fix[0]' "$r" | grep -q 'Outgoing Server (SMTP)' ||
+	fail "the first step is not in Thunderbird's words: $(jq -r '.fix[0]' "$r")"
+json_is "$LAB_TMP/none.json" '.path[-1]' host-unknown
+pass "an unknown server name gives the address's documented settings, or how to find them"
