@@ -70,6 +70,11 @@ static struct tree_node main_interface_keys[] = {
 	{ .id = (char *)"smtp.password", .key = (char *)"smtp.password",
 	  .kind = TREE_QUESTION, .qtype = TREE_Q_SECRET, .format = TREE_FMT_TEXT,
 	  .title = (char *)"password" },
+	/* Issue 5: a DKIM selector the user names, for a domain the knowledge base lacks. */
+	{ .id = (char *)"dns.dkim-selector", .key = (char *)"dns.dkim-selector",
+	  .kind = TREE_QUESTION, .qtype = TREE_Q_TEXT, .format = TREE_FMT_TEXT,
+	  .title = (char *)"DKIM selectors your domain signs with, space-separated "
+	  "(the checks use the provider's, else common ones)" },
 };
 #define MAIN_NINTERFACE_KEYS (sizeof main_interface_keys / sizeof main_interface_keys[0])
 
