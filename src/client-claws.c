@@ -28,8 +28,7 @@ client_claws_parse(struct client_list *cl, const char *buf, size_t len,
 	const struct client_ini_entry	*host, *ssl, *setport, *port, *e;
 	struct client_account		*ca;
 	const char			*group, *sec;
-	size_t				 i, j;
-	int				 seen;
+	size_t				 i;
 
 	if (len > CLIENT_MAX_FILE) {
 		xasprintf(cause, "%s: file too large", file);
@@ -40,11 +39,7 @@ client_claws_parse(struct client_list *cl, const char *buf, size_t len,
 		group = ini.v[i].group;
 		if (strncmp(group, "Account:", 8) != 0)
 			continue;
-		for (seen = 0, j = 0; j < i; j++) {
-			if (strcmp(ini.v[j].group, group) == 0)
-				seen = 1;
-		}
-		if (seen)
+		if (!client_ini_group_start(&ini, i))
 			continue;
 		host = client_ini_get(&ini, group, "smtp_server");
 		if (host == NULL || *host->value == '\0')

@@ -92,6 +92,7 @@ void		 client_ini_parse(struct client_ini *, const char *, size_t);
 void		 client_ini_free(struct client_ini *);
 const struct client_ini_entry *client_ini_get(const struct client_ini *,
 		    const char *, const char *);
+int		 client_ini_group_start(const struct client_ini *, size_t);
 void		 client_ini_set(struct client_value *,
 		    const struct client_ini_entry *, const char *);
 
@@ -131,5 +132,6 @@ int		 client_fix_mutt(const char *, size_t, const struct client_fix *,
 		    char **, size_t *, char **);
 int		 client_fix_file(const char *, const char *, const char *,
 		    const struct client_fix *, char **, char **);
+char		*client_fix_userinfo(const char *);
 
 #endif

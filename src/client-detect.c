@@ -144,7 +144,7 @@ client_thunderbird_base(struct client_list *cl, const char *home,
 	char				*dir, *file, *prefs, *buf, *pbuf;
 	size_t				 len, plen, i, first, j, nprof = 0;
 	const char			*group;
-	int				 seen, is_def;
+	int				 is_def;
 	char				*defpath = NULL;
 
 	xasprintf(&dir, "%s/%s", home, base);
@@ -166,11 +166,8 @@ client_thunderbird_base(struct client_list *cl, const char *home,
 		group = ini.v[i].group;
 		if (strncmp(group, "Profile", 7) != 0)
 			continue;
-		for (seen = 0, j = 0; j < i; j++) {
-			if (strcmp(ini.v[j].group, group) == 0)
-				seen = 1;
-		}
-		if (seen || (path = client_ini_get(&ini, group, "Path")) == NULL)
+		if (!client_ini_group_start(&ini, i) ||
+		    (path = client_ini_get(&ini, group, "Path")) == NULL)
 			continue;
 		rel = client_ini_get(&ini, group, "IsRelative");
 		if (rel != NULL && strcmp(rel->value, "0") == 0) {

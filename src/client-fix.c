@@ -34,7 +34,6 @@ static size_t	 client_fix_word(const char *, const char **);
 static char	*client_fix_indent(const char *);
 static int	 client_fix_has_semicolon(const char *);
 static const char *client_fix_comment(const char *);
-static char	*client_fix_userinfo(const char *);
 static int	 client_fix_read(int, char **, size_t *);
 static int	 client_fix_write_all(int, const char *, size_t);
 
@@ -169,8 +168,11 @@ client_fix_comment(const char *s)
 	return ("");
 }
 
-/* The user name as the user part of a URL: everything but unreserved characters encoded. */
-static char *
+/*
+ * A user name as the user part of a URL (RFC 3986 userinfo, mutt's smtp_url): everything
+ * but unreserved characters percent-encoded, so an "@" or ":" in it cannot move the host.
+ */
+char *
 client_fix_userinfo(const char *user)
 {
 	static const char	 hex[] = "0123456789ABCDEF";

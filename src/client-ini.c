@@ -99,6 +99,22 @@ client_ini_get(const struct client_ini *ini, const char *group, const char *key)
 	return (found);
 }
 
+/*
+ * Whether entry i is the first of its group: readers that walk the entries to visit each
+ * group once (an account, a transport, a profile) start its work there.
+ */
+int
+client_ini_group_start(const struct client_ini *ini, size_t i)
+{
+	size_t	j;
+
+	for (j = 0; j < i; j++) {
+		if (strcmp(ini->v[j].group, ini->v[i].group) == 0)
+			return (0);
+	}
+	return (1);
+}
+
 /* Copies an entry's value into an account field (empty values say nothing). */
 void
 client_ini_set(struct client_value *cv, const struct client_ini_entry *e,

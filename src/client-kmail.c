@@ -23,7 +23,6 @@ client_kmail_parse(struct client_list *cl, const char *buf, size_t len,
 	struct client_account		*ca;
 	const char			*group, *id, *sec;
 	size_t				 i, j, first = cl->n;
-	int				 seen;
 
 	if (len > CLIENT_MAX_FILE || idslen > CLIENT_MAX_FILE) {
 		xasprintf(cause, "%s: file too large", file);
@@ -36,11 +35,7 @@ client_kmail_parse(struct client_list *cl, const char *buf, size_t len,
 		group = ini.v[i].group;
 		if (strncmp(group, "Transport ", 10) != 0)
 			continue;
-		for (seen = 0, j = 0; j < i; j++) {
-			if (strcmp(ini.v[j].group, group) == 0)
-				seen = 1;
-		}
-		if (seen)
+		if (!client_ini_group_start(&ini, i))
 			continue;
 		id = group + 10;
 		host = client_ini_get(&ini, group, "host");

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client-config.h"
 #include "report.h"
 #include "sanitize.h"
 #include "util.h"
@@ -14,7 +15,6 @@ static const struct report_import *report_client_import(const struct report_meta
 static const char *report_client_fact(const struct walk *, const char *, const char *);
 static char	*report_client_dup(const char *);
 static void	 report_client_lines(struct report_client *);
-static char	*report_client_userinfo(const char *);
 
 /* The rows, in the order every front end shows them. */
 static const struct {
@@ -81,33 +81,6 @@ report_client_words(const char *key, const char *value)
 	return (value);
 }
 
-/*
- * A user name as the user part of a mutt smtp_url (RFC 3986 userinfo): everything but
- * unreserved characters percent-encoded, so an "@" or ":" in it cannot move the host.
- */
-static char *
-report_client_userinfo(const char *user)
-{
-	static const char	 hex[] = "0123456789ABCDEF";
-	const unsigned char	*u;
-	char			*out, *o;
-
-	o = out = xcalloc(3, strlen(user) + 1);
-	for (u = (const unsigned char *)user; *u != '\0'; u++) {
-		if ((*u >= 'a' && *u <= 'z') || (*u >= 'A' && *u <= 'Z') ||
-		    (*u >= '0' && *u <= '9') || *u == '-' || *u == '.' || *u == '_' ||
-		    *u == '~')
-			*o++ = (char)*u;
-		else {
-			*o++ = '%';
-			*o++ = hex[*u >> 4];
-			*o++ = hex[*u & 0xf];
-		}
-	}
-	*o = '\0';
-	return (out);
-}
-
 /* msmtp and mutt: the lines of their own configuration that give the working settings. */
 static void
 report_client_lines(struct report_client *rc)
@@ -132,7 +105,7 @@ report_client_lines(struct report_client *rc)
 	if (strcmp(rc->program, "mutt") != 0 && strcmp(rc->program, "neomutt") != 0)
 		return;
 	if (user != NULL) {
-		ui = report_client_userinfo(user);
+		ui = client_fix_userinfo(user);
 		xasprintf(&line, "set smtp_url = \"%s://%s@%s:%s/\"",
 		    strcmp(sec, "tls") == 0 ? "smtps" : "smtp", ui, host, port);
 		free(ui);
