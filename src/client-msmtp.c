@@ -154,7 +154,7 @@ client_msmtp_parse(struct client_list *cl, const char *buf, size_t len,
 	char				*alias = NULL, *name, *parents, *tok;
 	char				*save;
 	size_t				 first = cl->n;
-	int				 in_account = 0;
+	int				 in_account = 0, is_defaults, is_account;
 
 	if (len > CLIENT_MAX_FILE) {
 		xasprintf(cause, "%s: file too large", file);
@@ -171,24 +171,18 @@ client_msmtp_parse(struct client_list *cl, const char *buf, size_t len,
 		p = eol + 1;
 		if (cmdlen == 0 || *cmd == '#')
 			continue;
-		if (cmdlen == 8 && strncmp(cmd, "defaults", 8) == 0) {
-			if (in_account) {
-				done = xreallocarray(done, ndone + 1,
-				    sizeof *done);
-				done[ndone++] = cur;
-				memset(&cur, 0, sizeof cur);
-			}
+		is_defaults = cmdlen == 8 && strncmp(cmd, "defaults", 8) == 0;
+		is_account = cmdlen == 7 && strncmp(cmd, "account", 7) == 0;
+		/* Either ends the account being read. */
+		if ((is_defaults || is_account) && in_account) {
+			done = xreallocarray(done, ndone + 1, sizeof *done);
+			done[ndone++] = cur;
+			memset(&cur, 0, sizeof cur);
 			in_account = 0;
-			continue;
 		}
-		if (cmdlen == 7 && strncmp(cmd, "account", 7) == 0) {
-			if (in_account) {
-				done = xreallocarray(done, ndone + 1,
-				    sizeof *done);
-				done[ndone++] = cur;
-				memset(&cur, 0, sizeof cur);
-			}
-			in_account = 0;
+		if (is_defaults)
+			continue;
+		if (is_account) {
 			name = xstrndup(arg, arglen);
 			parents = strchr(name, ':');
 			if (parents != NULL)
