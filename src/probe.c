@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "probe.h"
+#include "smtp-check.h"
 #include "sanitize.h"
 #include "util.h"
 
@@ -279,4 +280,10 @@ probe_refhost_free(struct probe_refhost *rh)
 {
 	free(rh->host);
 	memset(rh, 0, sizeof *rh);
+}
+
+void
+probe_forget(void)
+{
+	smtp_check_forget();
 }

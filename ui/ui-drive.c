@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "smtp-check.h"
 #include "ui.h"
 #include "util.h"
 
@@ -61,11 +60,6 @@ ui_drive_message(struct ui *ui, const char *text)
 static int
 ui_drive_back(struct ui *ui, struct walk *w)
 {
-	/*
-	 * Going back is how a user tests again after changing something (a firewall rule, a
-	 * VPN): the ports that were silent must be tried afresh, not failed from memory.
-	 */
-	smtp_check_forget();
 	if (walk_back(w) != 0)
 		ui_drive_message(ui, "This is the first question.");
 	return (0);
@@ -290,7 +284,6 @@ static void
 ui_drive_restart(struct ui *ui, struct walk *w)
 {
 	ui->restart = 0;
-	smtp_check_forget();
 	while (walk_back(w) == 0)
 		/* nothing */;
 }

@@ -284,6 +284,7 @@ walk_back(struct walk *w)
 
 	/* The answer given at steps[i] stays, so the question can show it again. */
 	walk_drop_probes(w, w->steps[i].nprobes);
+	probe_forget();
 	w->nsteps = i + 1;
 	w->current = w->steps[i].node;
 	walk_outcome_free(w->outcome);
