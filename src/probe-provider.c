@@ -43,6 +43,21 @@ struct probe_provider_try {
 	enum probe_provider_guess	 state;
 };
 
+/*
+ * The guessed servers' names, looked up on a thread of their own while the MX and SRV
+ * questions are asked: the guesses are needed only when those find nothing, but asking
+ * both at once costs one round trip instead of two when they are.
+ */
+struct probe_provider_names {
+	struct dns_config	 cfg;
+	char			*names[PROBE_PROVIDER_NGUESS_HOSTS];
+	struct dns_host		 hosts[PROBE_PROVIDER_NGUESS_HOSTS];
+	int			 rc[PROBE_PROVIDER_NGUESS_HOSTS];
+	char			*causes[PROBE_PROVIDER_NGUESS_HOSTS];
+	pthread_t		 thread;
+	int			 started;
+};
+
 /* The user's settings, from the parameters. */
 struct probe_provider_user {
 	const char	*host;
@@ -76,7 +91,13 @@ static size_t	 probe_provider_srv_collect(const struct dns_records *,
 		     struct probe_result *, const char *);
 static void	*probe_provider_try_run(void *);
 static int	 probe_provider_guess(const struct probe_env *, const char *,
-		     struct probe_result *, struct providers_match *, struct providers_entry *);
+		     struct probe_provider_names *, struct probe_result *,
+		     struct providers_match *, struct providers_entry *);
+static void	 probe_provider_names_start(const struct probe_env *, const char *,
+		     struct probe_provider_names *);
+static void	*probe_provider_names_run(void *);
+static void	 probe_provider_names_wait(struct probe_provider_names *);
+static void	 probe_provider_names_free(struct probe_provider_names *);
 static void	 probe_provider_dns_words(struct probe_result *, const char *, const char *,
 		     int, const struct dns_records *, const char *);
 
@@ -702,15 +723,15 @@ probe_provider_try_run(void *arg)
  * encrypts, else 0.
  */
 static int
-probe_provider_guess(const struct probe_env *env, const char *domain, struct probe_result *r,
-    struct providers_match *m, struct providers_entry *e)
+probe_provider_guess(const struct probe_env *env, const char *domain,
+    struct probe_provider_names *g, struct probe_result *r, struct providers_match *m,
+    struct providers_entry *e)
 {
-	struct dns_config		 cfg;
-	struct dns_host			 hosts[PROBE_PROVIDER_NGUESS_HOSTS];
-	char				*names[PROBE_PROVIDER_NGUESS_HOSTS];
+	struct dns_host			*hosts = g->hosts;
+	char				**names = g->names;
 	char				*addrs[PROBE_PROVIDER_NGUESS_HOSTS];
-	char				*causes[PROBE_PROVIDER_NGUESS_HOSTS];
-	int				 rc[PROBE_PROVIDER_NGUESS_HOSTS];
+	char				**causes = g->causes;
+	int				*rc = g->rc;
 	struct probe_provider_try	 tries[PROBE_PROVIDER_NGUESSES];
 	enum probe_provider_guess	 states[PROBE_PROVIDER_NGUESSES];
 	pthread_t			 threads[PROBE_PROVIDER_NGUESSES];
@@ -721,19 +742,15 @@ probe_provider_guess(const struct probe_env *env, const char *domain, struct pro
 	int				 best, alt, found = 0;
 
 	nports = PROBE_PROVIDER_NGUESSES / PROBE_PROVIDER_NGUESS_HOSTS;
-	for (i = 0; i < PROBE_PROVIDER_NGUESS_HOSTS; i++)
-		xasprintf(&names[i], "%s.%s", probe_provider_guess_prefix[i], domain);
-	probe_provider_progress(env, "looking up %s and %s", names[0], names[1]);
-	cfg.resolver = env->resolver;
-	cfg.timeout_ms = env->timeout_ms;
-	dns_resolve_many(&cfg, (const char *const *)names, PROBE_PROVIDER_NGUESS_HOSTS, hosts,
-	    rc, causes);
+	(void)domain;
+	probe_provider_names_wait(g);
 	for (i = 0; i < PROBE_PROVIDER_NGUESS_HOSTS; i++) {
 		addrs[i] = NULL;
 		if (rc[i] != 0) {
 			probe_result_evidence(r, "Guess %s could not be looked up: %s", names[i],
 			    causes[i] != NULL ? causes[i] : "unknown error");
 			free(causes[i]);
+			causes[i] = NULL;
 			continue;
 		}
 		if (hosts[i].naddrs == 0)
@@ -747,6 +764,7 @@ probe_provider_guess(const struct probe_env *env, const char *domain, struct pro
 			addrs[i] = tmp;
 		}
 		dns_host_free(&hosts[i]);
+		rc[i] = -1;	/* freed: nothing left for probe_provider_names_free */
 	}
 
 	memset(tries, 0, sizeof tries);
@@ -832,11 +850,61 @@ probe_provider_guess(const struct probe_env *env, const char *domain, struct pro
 		free(tries[k].cause);
 		smtp_check_result_free(&tries[k].result);
 	}
-	for (i = 0; i < PROBE_PROVIDER_NGUESS_HOSTS; i++) {
-		free(names[i]);
+	for (i = 0; i < PROBE_PROVIDER_NGUESS_HOSTS; i++)
 		free(addrs[i]);
-	}
 	return (found);
+}
+
+static void
+probe_provider_names_start(const struct probe_env *env, const char *domain,
+    struct probe_provider_names *g)
+{
+	size_t	 i;
+
+	memset(g, 0, sizeof *g);
+	g->cfg.resolver = env->resolver;
+	g->cfg.timeout_ms = env->timeout_ms;
+	for (i = 0; i < PROBE_PROVIDER_NGUESS_HOSTS; i++) {
+		xasprintf(&g->names[i], "%s.%s", probe_provider_guess_prefix[i], domain);
+		g->rc[i] = -1;
+	}
+	if (pthread_create(&g->thread, NULL, probe_provider_names_run, g) == 0)
+		g->started = 1;
+	else
+		probe_provider_names_run(g);
+}
+
+static void *
+probe_provider_names_run(void *arg)
+{
+	struct probe_provider_names	*g = arg;
+
+	dns_resolve_many(&g->cfg, (const char *const *)g->names, PROBE_PROVIDER_NGUESS_HOSTS,
+	    g->hosts, g->rc, g->causes);
+	return (NULL);
+}
+
+static void
+probe_provider_names_wait(struct probe_provider_names *g)
+{
+	if (g->started) {
+		pthread_join(g->thread, NULL);
+		g->started = 0;
+	}
+}
+
+static void
+probe_provider_names_free(struct probe_provider_names *g)
+{
+	size_t	 i;
+
+	probe_provider_names_wait(g);
+	for (i = 0; i < PROBE_PROVIDER_NGUESS_HOSTS; i++) {
+		if (g->rc[i] == 0)
+			dns_host_free(&g->hosts[i]);
+		free(g->causes[i]);
+		free(g->names[i]);
+	}
 }
 
 static int
@@ -853,6 +921,7 @@ probe_provider_run(const struct probe_env *env, const struct probe_param *params
 	char				*causes[PROBE_PROVIDER_NQUESTIONS];
 	char				*names[PROBE_PROVIDER_NQUESTIONS];
 	struct probe_provider_srv	 srv[DNS_MAX_RECORDS * 2];
+	struct probe_provider_names	 guess_names;
 	const char			*email, **mx = NULL, *alt_host = NULL;
 	char				*domain = NULL;
 	size_t				 i, nmx, nsrv;
@@ -908,6 +977,7 @@ probe_provider_run(const struct probe_env *env, const struct probe_param *params
 	cfg.resolver = env->resolver;
 	cfg.timeout_ms = env->timeout_ms;
 	probe_provider_progress(env, "looking up the mail servers of %s", domain);
+	probe_provider_names_start(env, domain, &guess_names);
 	dns_lookup_many(&cfg, q, PROBE_PROVIDER_NQUESTIONS, rec, rc, causes);
 	if (probe_provider_cancelled(env)) {
 		xasprintf(cause, "cancelled");
@@ -958,7 +1028,7 @@ probe_provider_run(const struct probe_env *env, const struct probe_param *params
 	    rc[PROBE_PROVIDER_Q_SUBMISSION], &rec[PROBE_PROVIDER_Q_SUBMISSION],
 	    causes[PROBE_PROVIDER_Q_SUBMISSION]);
 
-	if (probe_provider_guess(env, domain, r, &m, &synth)) {
+	if (probe_provider_guess(env, domain, &guess_names, r, &m, &synth)) {
 		r->outcome = "guessed";
 		probe_result_evidence(r, "%s answers as a mail server with encryption; no "
 		    "published setting names it, so it is a tested guess", m.submission.host);
@@ -978,6 +1048,7 @@ probe_provider_run(const struct probe_env *env, const struct probe_param *params
 	    "a mail server with encryption", domain, domain, domain);
 
 out_dns:
+	probe_provider_names_free(&guess_names);
 	free(mx);
 	for (i = 0; i < PROBE_PROVIDER_NQUESTIONS; i++) {
 		dns_records_free(&rec[i]);

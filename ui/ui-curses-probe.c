@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ahead.h"
 #include "curses-wrap.h"
 #include "sanitize.h"
 
@@ -42,6 +43,8 @@ struct ui_curses_job {
 	pthread_t		 thread;
 	pthread_mutex_t		 lock;
 	const struct probe	*probe;
+	const struct tree_node	*node;		/* compared by address only */
+	struct ahead		*ahead;		/* the walk's early runs (a reference) */
 	struct probe_env	 env;
 	char			*resolver;
 	struct probe_refhost	*refhosts;
@@ -181,6 +184,8 @@ ui_curses_job_new(const struct probe *p, struct walk *w, const struct probe_env 
 	job = xcalloc(1, sizeof *job);
 	pthread_mutex_init(&job->lock, NULL);
 	job->probe = p;
+	job->node = walk_current(w);
+	job->ahead = ahead_ref(w->ahead);
 	probe_result_init(&job->result);
 
 	walk_probe_params(w, &params, &nparams);
@@ -233,6 +238,7 @@ ui_curses_job_free(struct ui_curses_job *job)
 		free(job->refhosts[i].host);
 	free(job->refhosts);
 	free(job->resolver);
+	ahead_unref(job->ahead);
 	ui_curses_steps_free(job->steps, job->nsteps);
 	strlist_free(&job->dialogue.lines);
 	free(job->cause);
@@ -270,7 +276,8 @@ ui_curses_job_main(void *arg)
 	char			*cause = NULL;
 	int			 rc, abandoned;
 
-	rc = job->probe->run(&job->env, job->params, job->nparams, &job->result, &cause);
+	rc = ahead_run(job->ahead, job->node, job->probe, &job->env, job->params,
+	    job->nparams, &job->result, &cause);
 	pthread_mutex_lock(&job->lock);
 	job->rc = rc;
 	job->cause = cause;

@@ -243,6 +243,11 @@ ui_drive_probe(struct ui *ui, struct walk *w, const struct tree_node *n,
 	    !ui_drive_confirm_send(ui, w, n, local.send_test_to, send))
 		local.send_test_to = NULL;
 
+	/*
+	 * The probes the tree says are independent of this one start now, on threads of
+	 * their own (issue 8): by the time the walk gets to them their answer is there.
+	 */
+	walk_start_alongside(w, &local);
 	/* A front end that runs probes itself (on a thread, keys live) also shows them. */
 	if (ui->ops->run_probe != NULL) {
 		rc = ui->ops->run_probe(ui, w, &local, cause);

@@ -54,6 +54,7 @@ static int	 check_label_in(const char *, const char *const *);
 static void	 check_question(struct check *, size_t);
 static void	 check_choice(struct check *, size_t);
 static void	 check_probe(struct check *, size_t);
+static void	 check_alongside(struct check *, size_t);
 static void	 check_conclusion(struct check *, size_t);
 static void	 check_keys(struct check *);
 static void	 check_reach(struct check *);
@@ -312,6 +313,34 @@ check_question(struct check *c, size_t i)
 	}
 }
 
+/* Alongside: names other probe nodes of the tree (started early, so never a question). */
+static void
+check_alongside(struct check *c, size_t i)
+{
+	struct tree_node	*n = c->t->nodes[i];
+	char			*q;
+	size_t			 j, to;
+
+	if (n->nalongside == 0)
+		return;
+	n->alongside_node = xcalloc(n->nalongside, sizeof *n->alongside_node);
+	for (j = 0; j < n->nalongside; j++) {
+		q = tree_quote(n->alongside[j]);
+		if ((to = check_lookup(c, n->alongside[j])) == (size_t)-1)
+			tree_error(c->e, n->alongside_line, "\"Alongside:\" names missing "
+			    "node %s", q);
+		else if (c->t->nodes[to]->kind != TREE_PROBE)
+			tree_error(c->e, n->alongside_line, "\"Alongside:\" names %s, which "
+			    "is not a probe node", q);
+		else if (to == i)
+			tree_error(c->e, n->alongside_line, "\"Alongside:\" names the node "
+			    "itself");
+		else
+			n->alongside_node[j] = c->t->nodes[to];
+		free(q);
+	}
+}
+
 static void
 check_probe(struct check *c, size_t i)
 {
@@ -324,6 +353,7 @@ check_probe(struct check *c, size_t i)
 	char				*q, *params, *outcomes;
 	size_t				 j, len;
 
+	check_alongside(c, i);
 	if (n->probe == NULL) {
 		tree_error(c->e, n->line, "probe node \"%s\" has no \"Probe:\" line", n->id);
 		return;

@@ -54,6 +54,7 @@ enum tree_key {
 	TK_ON,
 	TK_PROBE,
 	TK_ARG,
+	TK_ALONGSIDE,
 	TK_CAUSE,
 	TK_VERDICT,
 	TK_EVIDENCE,
@@ -92,6 +93,7 @@ static const struct tree_keyinfo tree_keys[] = {
 	[TK_ON] =	{ "On-", 0, 0, TK_Q | TK_P },
 	[TK_PROBE] =	{ "Probe", 1, 0, TK_P },
 	[TK_ARG] =	{ "Arg", 0, 0, TK_P },
+	[TK_ALONGSIDE] = { "Alongside", 1, 0, TK_P },
 	[TK_CAUSE] =	{ "Cause", 0, 0, TK_C },
 	[TK_VERDICT] =	{ "Verdict", 1, 0, TK_C },
 	[TK_EVIDENCE] =	{ "Evidence", 0, 1, TK_C },
@@ -145,6 +147,8 @@ static void	 tree_parse_choice(struct tree_parser *, struct tree_node *,
 static void	 tree_parse_arg(struct tree_parser *, struct tree_node *,
 		    struct tree_node_lines *, struct tree_field *);
 static void	 tree_parse_branch(struct tree_parser *, struct tree_node *,
+		    struct tree_field *);
+static void	 tree_parse_alongside(struct tree_parser *, struct tree_node *,
 		    struct tree_field *);
 static int	 tree_lookup_name(const char *, const char *(*)(int), int);
 static const char *tree_kind_name_int(int);
@@ -750,6 +754,9 @@ tree_parse_field(struct tree_parser *p, struct tree_node *n, struct tree_node_li
 	case TK_ARG:
 		tree_parse_arg(p, n, nl, f);
 		break;
+	case TK_ALONGSIDE:
+		tree_parse_alongside(p, n, f);
+		break;
 	case TK_CAUSE:
 		for (j = 0; j < n->ncauses; j++) {
 			if (strcmp(n->causes[j], f->value) == 0)
@@ -845,6 +852,45 @@ tree_parse_choice(struct tree_parser *p, struct tree_node *n, struct tree_node_l
 	n->choices[n->nchoices].value = xstrndup(val, vlen);
 	n->choices[n->nchoices].label = xstrndup(label, llen);
 	n->nchoices++;
+}
+
+/* "Alongside: ID ID ...": node IDs separated by spaces; the checker resolves them. */
+static void
+tree_parse_alongside(struct tree_parser *p, struct tree_node *n, struct tree_field *f)
+{
+	const char	*s = f->value, *end;
+	char		*q;
+	size_t		 len, i, words = 0;
+
+	n->alongside_line = f->line;
+	for (;;) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '\0')
+			break;
+		end = s + strcspn(s, " \t");
+		len = (size_t)(end - s);
+		words++;
+		if (!tree_is_name(s, len, 0)) {
+			q = tree_quote(s);
+			tree_error(p->e, f->line, "\"Alongside:\" names %s, which is not a node "
+			    "ID", q);
+			free(q);
+		} else {
+			for (i = 0; i < n->nalongside; i++)
+				if (strlen(n->alongside[i]) == len &&
+				    strncmp(n->alongside[i], s, len) == 0)
+					break;
+			if (i == n->nalongside) {
+				n->alongside = xreallocarray(n->alongside, n->nalongside + 1,
+				    sizeof *n->alongside);
+				n->alongside[n->nalongside++] = xstrndup(s, len);
+			}
+		}
+		s = end;
+	}
+	if (words == 0)
+		tree_error(p->e, f->line, "\"Alongside:\" names no node");
 }
 
 static void

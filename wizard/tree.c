@@ -101,6 +101,10 @@ tree_free_node(struct tree_node *n)
 		free(n->args[i].value);
 	}
 	free(n->args);
+	for (i = 0; i < n->nalongside; i++)
+		free(n->alongside[i]);
+	free(n->alongside);
+	free(n->alongside_node);
 	for (i = 0; i < n->ncauses; i++)
 		free(n->causes[i]);
 	free(n->causes);

@@ -73,6 +73,14 @@ struct tree_node {
 	char			*probe;
 	struct tree_arg		*args;
 	size_t			 nargs;
+	/*
+	 * Alongside: probe nodes that do not depend on this one, started with it (see
+	 * ahead.h); resolved by the checker, as branch targets are.
+	 */
+	char			**alongside;
+	struct tree_node	**alongside_node;
+	size_t			 nalongside;
+	int			 alongside_line;
 
 	/* TREE_CONCLUSION */
 	enum tree_verdict	 verdict;

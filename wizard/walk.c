@@ -4,10 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ahead.h"
 #include "walk.h"
 #include "util.h"
 
 static void	 walk_enter(struct walk *, const struct tree_node *);
+static void	 walk_node_params(const struct walk *, const struct tree_node *,
+		     struct probe_param **, size_t *);
 static void	 walk_follow(struct walk *, const char *, const char *);
 static void	 walk_choice_label(struct walk *, const struct tree_node *, const char *);
 static char	*walk_fact_key(const struct tree_node *, const char *);
@@ -31,6 +34,7 @@ walk_new(const struct tree *t, struct answers *as)
 	w = xcalloc(1, sizeof *w);
 	w->tree = t;
 	w->answers = as;
+	w->ahead = ahead_new();
 	walk_enter(w, t->start_node);
 	return (w);
 }
@@ -42,6 +46,7 @@ walk_free(struct walk *w)
 
 	if (w == NULL)
 		return;
+	ahead_free(w->ahead);
 	walk_outcome_free(w->outcome);
 	for (i = 0; i < w->nprobes; i++)
 		probe_result_free(&w->probes[i].result);
@@ -284,6 +289,8 @@ walk_back(struct walk *w)
 
 	/* The answer given at steps[i] stays, so the question can show it again. */
 	walk_drop_probes(w, w->steps[i].nprobes);
+	/* What ran early ran with the answers the user is about to change. */
+	ahead_clear(w->ahead);
 	probe_forget();
 	w->nsteps = i + 1;
 	w->current = w->steps[i].node;
@@ -313,12 +320,38 @@ walk_secret_arg(const struct walk *w, const char *tmpl)
 int
 walk_probe_params(const struct walk *w, struct probe_param **params, size_t *nparams)
 {
-	const struct tree_node	*n;
+	walk_node_params(w, walk_expect(w, TREE_PROBE, "walk_probe_params"), params,
+	    nparams);
+	return (0);
+}
+
+void
+walk_start_alongside(struct walk *w, const struct probe_env *env)
+{
+	const struct tree_node	*n, *m;
+	const struct probe	*p;
+	struct probe_param	*params;
+	size_t			 i, nparams;
+
+	n = walk_expect(w, TREE_PROBE, "walk_start_alongside");
+	for (i = 0; i < n->nalongside; i++) {
+		/* NULL only in a tree that failed its check, which never gets walked. */
+		if ((m = n->alongside_node[i]) == NULL || (p = probe_find(m->probe)) == NULL)
+			continue;
+		walk_node_params(w, m, &params, &nparams);
+		ahead_start(w->ahead, m, p, env, params, nparams);
+		walk_params_free(params, nparams);
+	}
+}
+
+static void
+walk_node_params(const struct walk *w, const struct tree_node *n,
+    struct probe_param **params, size_t *nparams)
+{
 	const struct answer	*a;
 	struct probe_param	*p;
 	size_t			 i;
 
-	n = walk_expect(w, TREE_PROBE, "walk_probe_params");
 	p = xcalloc(n->nargs, sizeof *p);
 	for (i = 0; i < n->nargs; i++) {
 		p[i].name = n->args[i].name;
@@ -337,7 +370,6 @@ walk_probe_params(const struct walk *w, struct probe_param **params, size_t *npa
 	}
 	*params = p;
 	*nparams = n->nargs;
-	return (0);
 }
 
 void
@@ -411,7 +443,7 @@ walk_run_probe(struct walk *w, const struct probe_env *env, char **cause)
 	walk_probe_params(w, &params, &nparams);
 	probe_result_init(&r);
 	start = mono_ms();
-	rc = p->run(env, params, nparams, &r, cause);
+	rc = ahead_run(w->ahead, n, p, env, params, nparams, &r, cause);
 	walk_params_free(params, nparams);
 	if (rc != 0) {
 		probe_result_free(&r);

@@ -9,6 +9,8 @@
 #include "tree.h"
 #include "causes.h"
 
+struct ahead;
+
 /* One probe that ran, kept for the report (results of probes undone by "back" are dropped). */
 struct walk_probe {
 	const struct tree_node	*node;
@@ -53,6 +55,7 @@ struct walk {
 	size_t			 nprobes;
 	size_t			 capprobes;
 	struct walk_outcome	*outcome;	/* set when current is a conclusion */
+	struct ahead		*ahead;		/* probe nodes started early (Alongside:) */
 };
 
 /* Starts at the tree's Start: node; answers is shared with the caller and not freed. */
@@ -84,6 +87,13 @@ int		 walk_back(struct walk *);
  * and follows the branch named by result->outcome.
  */
 int		 walk_probe_params(const struct walk *, struct probe_param **, size_t *);
+/*
+ * Starts the current probe node's Alongside: nodes on threads of their own, with the
+ * answers known now (ahead.h); the walk takes their results when it gets there with the
+ * same arguments. Front ends call it right before running the current probe.
+ */
+void		 walk_start_alongside(struct walk *, const struct probe_env *);
+
 void		 walk_params_free(struct probe_param *, size_t);
 void		 walk_probe_finish(struct walk *, struct probe_result *);
 /*

@@ -686,6 +686,23 @@ static const struct parse_case {
 	  "On-ok: done\nOn-nxdomain: done\nOn-nodata: done\nOn-server-failure: done\n"
 	  "On-timeout: done\nOn-resolver-failure: done\n" DONE,
 	  "t.tree:9: \"Next:\" does not belong in a probe node" },
+	/* Alongside: other probe nodes only. */
+	{ HDR "Node: q\nKind: probe\nTitle: Q\nProbe: resolve\nArg: host=a\n"
+	  "Alongside: nowhere\n" "On-ok: done\nOn-nxdomain: done\nOn-nodata: done\nOn-server-failure: done\n"
+	  "On-timeout: done\nOn-resolver-failure: done\n" DONE,
+	  "t.tree:9: \"Alongside:\" names missing node \"nowhere\"" },
+	{ HDR "Node: q\nKind: probe\nTitle: Q\nProbe: resolve\nArg: host=a\n"
+	  "Alongside: done\n" "On-ok: done\nOn-nxdomain: done\nOn-nodata: done\nOn-server-failure: done\n"
+	  "On-timeout: done\nOn-resolver-failure: done\n" DONE,
+	  "t.tree:9: \"Alongside:\" names \"done\", which is not a probe node" },
+	{ HDR "Node: q\nKind: probe\nTitle: Q\nProbe: resolve\nArg: host=a\n"
+	  "Alongside: q\n" "On-ok: done\nOn-nxdomain: done\nOn-nodata: done\nOn-server-failure: done\n"
+	  "On-timeout: done\nOn-resolver-failure: done\n" DONE,
+	  "t.tree:9: \"Alongside:\" names the node itself" },
+	{ HDR "Node: q\nKind: probe\nTitle: Q\nProbe: resolve\nArg: host=a\n"
+	  "Alongside: a/b\n" "On-ok: done\nOn-nxdomain: done\nOn-nodata: done\nOn-server-failure: done\n"
+	  "On-timeout: done\nOn-resolver-failure: done\n" DONE,
+	  "t.tree:9: \"Alongside:\" names \"a/b\", which is not a node ID" },
 	/* Conclusions. */
 	{ "Tree: t\nStart: a\n\nNode: a\nKind: conclusion\nTitle: A\n",
 	  "t.tree:4: conclusion \"a\" needs a \"Cause:\" line or a \"Verdict:\" line" },
