@@ -22,6 +22,7 @@
 #include <idn2.h>
 
 #include "dns.h"
+#include "dns-cache.h"
 #include "net.h"
 #include "sanitize.h"
 #include "util.h"
@@ -60,6 +61,7 @@ static int	 dns_lookup_ascii(const struct dns_config *, const char *, int,
 		    struct dns_records *, char **);
 static void	 dns_set_server(struct __res_state *, const struct sockaddr_storage *);
 static void	 dns_query_run(struct dns_query *);
+static void	 dns_query_ask(struct dns_query *);
 static void	 dns_first_server(const struct __res_state *, struct sockaddr_storage *);
 static int	 dns_wait(int, short, long long);
 static int	 dns_read_full(int, unsigned char *, size_t, long long);
@@ -546,6 +548,44 @@ dns_parse_addrs(const unsigned char *msg, size_t len, int type,
 }
 
 /*
+ * Every question goes through here. One already answered in this run (or being asked by
+ * another thread) is taken from dns-cache.c: the probes running side by side ask the same
+ * ones, and each should cost one round trip, or one timeout, per run. What is kept is the
+ * outcome as dns_query_ask left it, notes included, so a copy reads exactly the same.
+ */
+static void
+dns_query_run(struct dns_query *q)
+{
+	struct dns_cache_key	 key;
+	struct dns_cache_answer	 ans;
+	struct dns_cache_entry	*pending;
+
+	q->status = DNS_ERROR;
+	q->addrs = NULL;
+	q->naddrs = 0;
+	if (q->rec != NULL)
+		dns_records_free(q->rec);
+
+	key.server = q->server;
+	key.name = q->name;
+	key.type = q->type;
+	key.records = q->rec != NULL;
+	memset(&ans, 0, sizeof ans);
+	ans.rec = q->rec;
+	if (dns_cache_get(&key, &ans, &pending)) {
+		q->status = ans.status;
+		q->addrs = ans.addrs;
+		q->naddrs = ans.naddrs;
+		return;
+	}
+	dns_query_ask(q);
+	ans.status = q->status;
+	ans.addrs = q->addrs;
+	ans.naddrs = q->naddrs;
+	dns_cache_put(pending, &ans);
+}
+
+/*
  * One query on its own resolver state (a struct __res_state must not be shared between
  * threads). res_nsend() returns -1 when every server said SERVFAIL or REFUSED or nothing
  * came back in time, so the outcome is read from what it leaves behind:
@@ -569,19 +609,13 @@ dns_parse_addrs(const unsigned char *msg, size_t len, int type,
  * divided by nscount), so the worst case is about nscount * timeout.
  */
 static void
-dns_query_run(struct dns_query *q)
+dns_query_ask(struct dns_query *q)
 {
 	struct __res_state	 st;
 	struct sockaddr_storage	 server;
 	unsigned char		*buf, query[NS_PACKETSZ];
 	int			 n, qlen, err, replied;
 	enum dns_status		 status;
-
-	q->status = DNS_ERROR;
-	q->addrs = NULL;
-	q->naddrs = 0;
-	if (q->rec != NULL)
-		dns_records_free(q->rec);
 
 	memset(&st, 0, sizeof st);
 	if (res_ninit(&st) == -1)

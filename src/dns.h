@@ -44,6 +44,14 @@ struct dns_host {
 };
 
 /*
+ * Each question the functions below ask (an address literal asks none) is asked once per
+ * run: its outcome, answer, timeout or failure alike, is kept for a minute and shared with
+ * the threads asking the same meanwhile (dns-cache.h; dns_cache_forget() starts afresh).
+ * A question is the resolver, the name and the type, not the timeout. elapsed_ms is the
+ * time the caller waited, near 0 for a kept answer.
+ */
+
+/*
  * Resolves name to its A and AAAA addresses, both queries at once, each limited by
  * cfg->timeout_ms. Returns 0 with out filled (out->status says what happened), or -1 with
  * *cause when the query cannot be made at all (bad resolver text, res_ninit failure).

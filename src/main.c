@@ -17,6 +17,7 @@
 
 #include "answers.h"
 #include "client-config.h"
+#include "dns-cache.h"
 #include "embedded.h"
 #include "explain.h"
 #include "options.h"
@@ -966,8 +967,11 @@ main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	if (argc > 1 && strcmp(argv[1], "explain") == 0)
 		return (explain_main(argc - 1, argv + 1));
-	if (argc > 1 && strcmp(argv[1], "probe") == 0)
-		return (probe_cli_main(argc - 1, argv + 1));
+	if (argc > 1 && strcmp(argv[1], "probe") == 0) {
+		status = probe_cli_main(argc - 1, argv + 1);
+		dns_cache_forget();
+		return (status);
+	}
 
 	if (options_parse(argc, argv, &opts, &cause) != 0) {
 		main_error("%s", cause);
@@ -1027,6 +1031,8 @@ main(int argc, char **argv)
 	 */
 	if (opts.mode == OPTIONS_MODE_PLAIN || opts.mode == OPTIONS_MODE_BATCH)
 		tls_cred_cache_clear();
+	/* In every mode: a question still in flight keeps its own answer until it is done. */
+	dns_cache_forget();
 	options_free(&opts);
 	return (status);
 }

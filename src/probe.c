@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dns-cache.h"
 #include "probe.h"
 #include "smtp-check.h"
 #include "sanitize.h"
@@ -286,4 +287,5 @@ void
 probe_forget(void)
 {
 	smtp_check_forget();
+	dns_cache_forget();
 }

@@ -1,4 +1,7 @@
-/* check_dns.c: unit tests for the DNS record parsers, reverse names and the blocklist data. */
+/*
+ * check_dns.c: unit tests for the DNS record parsers, reverse names, the blocklist data, and
+ * the run-wide answer cache against a fake server on loopback.
+ */
 #include "config.h"
 
 #include <sys/types.h>
@@ -9,10 +12,17 @@
 #include <arpa/nameser.h>
 
 #include <check.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "dns.h"
+#include "dns-cache.h"
 #include "net.h"
 #include "reputation.h"
 #include "util.h"
@@ -728,6 +738,479 @@ START_TEST(test_classify)
 }
 END_TEST
 
+/* ---- the run-wide answer cache, against fake servers on loopback ---------------------- */
+
+/*
+ * A UDP server on 127.0.0.1 that counts the questions reaching it. Its answers change with
+ * every question, so a copy told apart from a fresh answer: TXT "answer N" and A 192.0.2.N
+ * for the Nth question, each followed by a malformed record of the type (a note), AAAA none
+ * (NODATA). silent: it never answers (timeouts); delay_ms: it waits before answering.
+ */
+struct fake_dns {
+	int		 fd;
+	char		 resolver[32];	/* "127.0.0.1:PORT" */
+	atomic_int	 silent;
+	atomic_int	 delay_ms;
+	atomic_int	 queries;
+	atomic_int	 stop;
+	pthread_t	 thread;
+};
+
+static struct fake_dns	 fake[2];
+
+static void	*fake_dns_loop(void *);
+static unsigned char *fake_u16(unsigned char *, unsigned);
+static unsigned char *fake_rr(unsigned char *, unsigned, const unsigned char *, size_t);
+static void	 fake_dns_answer(const unsigned char *, size_t, int, struct pkt *);
+static void	 fake_dns_start(struct fake_dns *);
+static void	 fake_dns_stop(struct fake_dns *);
+static void	 cache_setup(void);
+static void	 cache_teardown(void);
+static void	 sleep_ms(int);
+static int	 fake_queries(int);
+static void	 records_same(const struct dns_records *, const struct dns_records *);
+
+/* How many questions fake[i] has had; a function, so that a failure reads plainly. */
+static int
+fake_queries(int i)
+{
+	return (atomic_load(&fake[i].queries));
+}
+
+static void
+sleep_ms(int ms)
+{
+	struct timespec	 ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) == -1)
+		;
+}
+
+static unsigned char *
+fake_u16(unsigned char *w, unsigned v)
+{
+	*w++ = (unsigned char)(v >> 8);
+	*w++ = (unsigned char)v;
+	return (w);
+}
+
+/* A record owned by the question name (a pointer to offset 12), TTL 300. */
+static unsigned char *
+fake_rr(unsigned char *w, unsigned type, const unsigned char *rdata, size_t rdlen)
+{
+	w = fake_u16(w, 0xc00c);
+	w = fake_u16(w, type);
+	w = fake_u16(w, ns_c_in);
+	w = fake_u16(w, 0);
+	w = fake_u16(w, 300);
+	w = fake_u16(w, (unsigned)rdlen);
+	memcpy(w, rdata, rdlen);
+	return (w + rdlen);
+}
+
+/*
+ * The reply to query q (len bytes, at most 512), the server's nq-th. It runs on the
+ * server's thread, so not through pkt_put: check's asserts belong to the test's thread.
+ * The question and a few records always fit the 8 kB.
+ */
+static void
+fake_dns_answer(const unsigned char *q, size_t len, int nq, struct pkt *p)
+{
+	unsigned char	*w = p->b, rd[32];
+	size_t		 end = HFIXEDSZ;
+	unsigned int	 qtype;
+	int		 l;
+
+	p->len = 0;
+	while (end < len && q[end] != 0 && (q[end] & 0xc0) == 0)
+		end += q[end] + 1u;
+	if (end + 5 > len)
+		return;
+	end += 5;
+	qtype = (unsigned int)q[end - 4] << 8 | q[end - 3];
+	memcpy(w, q, 2);			/* the id */
+	w = fake_u16(w + 2, 0x8180);		/* QR, RD, RA, NOERROR */
+	w = fake_u16(w, 1);
+	w = fake_u16(w, qtype == ns_t_txt || qtype == ns_t_a ? 2 : 0);
+	w = fake_u16(w, 0);
+	w = fake_u16(w, 0);
+	memcpy(w, q + HFIXEDSZ, end - HFIXEDSZ);
+	w += end - HFIXEDSZ;
+	if (qtype == ns_t_txt) {
+		l = snprintf((char *)rd + 1, sizeof rd - 1, "answer %d", nq);
+		rd[0] = (unsigned char)l;
+		w = fake_rr(w, ns_t_txt, rd, (size_t)l + 1);
+		/* A character-string that runs past its record: a note. */
+		rd[0] = 9;
+		w = fake_rr(w, ns_t_txt, rd, 3);
+	} else if (qtype == ns_t_a) {
+		rd[0] = 192;
+		rd[1] = 0;
+		rd[2] = 2;
+		rd[3] = (unsigned char)nq;
+		w = fake_rr(w, ns_t_a, rd, 4);
+		w = fake_rr(w, ns_t_a, rd, 3);	/* too short for an address: a note */
+	}
+	p->len = (size_t)(w - p->b);
+}
+
+static void *
+fake_dns_loop(void *arg)
+{
+	struct fake_dns		*f = arg;
+	struct sockaddr_storage	 from;
+	struct pollfd		 pfd;
+	struct pkt		 p;
+	unsigned char		 q[512];
+	socklen_t		 fromlen;
+	ssize_t			 n;
+	int			 nq, delay;
+
+	while (!atomic_load(&f->stop)) {
+		pfd.fd = f->fd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, 20) <= 0)
+			continue;
+		fromlen = sizeof from;
+		n = recvfrom(f->fd, q, sizeof q, 0, (struct sockaddr *)&from, &fromlen);
+		if (n < HFIXEDSZ)
+			continue;
+		nq = atomic_fetch_add(&f->queries, 1) + 1;
+		if (atomic_load(&f->silent))
+			continue;
+		if ((delay = atomic_load(&f->delay_ms)) > 0)
+			sleep_ms(delay);
+		fake_dns_answer(q, (size_t)n, nq, &p);
+		if (p.len > 0)
+			(void)sendto(f->fd, p.b, p.len, 0, (struct sockaddr *)&from, fromlen);
+	}
+	return (NULL);
+}
+
+static void
+fake_dns_start(struct fake_dns *f)
+{
+	struct sockaddr_in	 sin;
+	socklen_t		 sl = sizeof sin;
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	f->fd = socket(AF_INET, SOCK_DGRAM, 0);
+	ck_assert_int_ge(f->fd, 0);
+	ck_assert_int_eq(bind(f->fd, (struct sockaddr *)&sin, sizeof sin), 0);
+	ck_assert_int_eq(getsockname(f->fd, (struct sockaddr *)&sin, &sl), 0);
+	snprintf(f->resolver, sizeof f->resolver, "127.0.0.1:%u", ntohs(sin.sin_port));
+	atomic_store(&f->silent, 0);
+	atomic_store(&f->delay_ms, 0);
+	atomic_store(&f->queries, 0);
+	atomic_store(&f->stop, 0);
+	ck_assert_int_eq(pthread_create(&f->thread, NULL, fake_dns_loop, f), 0);
+}
+
+static void
+fake_dns_stop(struct fake_dns *f)
+{
+	atomic_store(&f->stop, 1);
+	pthread_join(f->thread, NULL);
+	close(f->fd);
+}
+
+/* Each case starts with nothing remembered, as a new run does. */
+static void
+cache_setup(void)
+{
+	dns_cache_forget();
+	fake_dns_start(&fake[0]);
+	fake_dns_start(&fake[1]);
+}
+
+static void
+cache_teardown(void)
+{
+	fake_dns_stop(&fake[0]);
+	fake_dns_stop(&fake[1]);
+	dns_cache_forget();
+}
+
+/* Two lookups read the same: status, every field of every record, the notes in order. */
+static void
+records_same(const struct dns_records *a, const struct dns_records *b)
+{
+	size_t	 i;
+
+	ck_assert_int_eq(a->status, b->status);
+	ck_assert_uint_eq(a->n, b->n);
+	for (i = 0; i < a->n; i++) {
+		ck_assert_int_eq(a->rr[i].type, b->rr[i].type);
+		ck_assert_uint_eq(a->rr[i].ttl, b->rr[i].ttl);
+		ck_assert_str_eq(a->rr[i].owner, b->rr[i].owner);
+		ck_assert_int_eq(memcmp(&a->rr[i].addr, &b->rr[i].addr, sizeof a->rr[i].addr), 0);
+		ck_assert_uint_eq(a->rr[i].text_len, b->rr[i].text_len);
+		if (a->rr[i].text != NULL)
+			ck_assert_int_eq(memcmp(a->rr[i].text, b->rr[i].text,
+			    a->rr[i].text_len + 1), 0);
+		else
+			ck_assert_ptr_null(b->rr[i].text);
+		ck_assert_ptr_ne(a->rr[i].owner, b->rr[i].owner);	/* copies, not shared */
+	}
+	ck_assert_uint_eq(a->notes.n, b->notes.n);
+	for (i = 0; i < a->notes.n; i++)
+		ck_assert_str_eq(a->notes.v[i], b->notes.v[i]);
+}
+
+START_TEST(test_cache_repeat)
+{
+	struct dns_config	 cfg = { fake[0].resolver, 2000 };
+	struct dns_records	 r1, r2;
+	struct dns_host		 h1, h2;
+	char			*cause = NULL;
+
+	ck_assert_int_eq(dns_lookup(&cfg, "lab.test", ns_t_txt, &r1, &cause), 0);
+	ck_assert_int_eq(r1.status, DNS_OK);
+	ck_assert_uint_eq(r1.n, 1);
+	ck_assert_str_eq(r1.rr[0].text, "answer 1");
+	ck_assert(notes_have(&r1, "runs past the end"));
+	ck_assert_int_eq(fake_queries(0), 1);
+
+	/* The second costs nothing and reads exactly as the first. */
+	ck_assert_int_eq(dns_lookup(&cfg, "lab.test", ns_t_txt, &r2, &cause), 0);
+	ck_assert_int_eq(fake_queries(0), 1);
+	records_same(&r1, &r2);
+	ck_assert_int_le(r2.elapsed_ms, r1.elapsed_ms + 50);
+	dns_records_free(&r1);
+	dns_records_free(&r2);
+
+	/* Addresses as dns_resolve_host reads them: A and AAAA asked once each. */
+	ck_assert_int_eq(dns_resolve_host(&cfg, "smtp.lab.test", &h1, &cause), 0);
+	ck_assert_int_eq(fake_queries(0), 3);
+	ck_assert_int_eq(dns_resolve_host(&cfg, "smtp.lab.test", &h2, &cause), 0);
+	ck_assert_int_eq(fake_queries(0), 3);
+	ck_assert_int_eq(h1.status, DNS_OK);
+	ck_assert_int_eq(h1.status_aaaa, DNS_NODATA);
+	ck_assert_int_eq(h2.status, h1.status);
+	ck_assert_int_eq(h2.status_a, h1.status_a);
+	ck_assert_int_eq(h2.status_aaaa, h1.status_aaaa);
+	ck_assert_uint_eq(h1.naddrs, 1);
+	ck_assert_uint_eq(h2.naddrs, 1);
+	ck_assert_ptr_ne(h1.addrs, h2.addrs);
+	ck_assert_int_eq(memcmp(h1.addrs, h2.addrs, sizeof *h1.addrs), 0);
+	dns_host_free(&h1);
+	dns_host_free(&h2);
+}
+END_TEST
+
+START_TEST(test_cache_in_flight)
+{
+	struct dns_config		 cfg = { fake[0].resolver, 3000 };
+	const struct dns_question	 q[3] = {
+		{ "lab.test", ns_t_txt, NULL },
+		{ "lab.test", ns_t_txt, NULL },
+		{ "lab.test", ns_t_txt, NULL },
+	};
+	struct dns_records		 r[3];
+	int				 rc[3], i;
+
+	/* Slow enough that all three are asked while the first is in flight. */
+	atomic_store(&fake[0].delay_ms, 300);
+	dns_lookup_many(&cfg, q, 3, r, rc, NULL);
+	ck_assert_int_eq(fake_queries(0), 1);
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(rc[i], 0);
+		ck_assert_int_eq(r[i].status, DNS_OK);
+		ck_assert_str_eq(r[i].rr[0].text, "answer 1");
+		/* Those that waited waited: elapsed_ms is the time each really took. */
+		ck_assert_int_ge(r[i].elapsed_ms, 250);
+	}
+	records_same(&r[0], &r[1]);
+	records_same(&r[0], &r[2]);
+	for (i = 0; i < 3; i++)
+		dns_records_free(&r[i]);
+}
+END_TEST
+
+struct cache_job {
+	struct dns_config	 cfg;
+	struct dns_records	 r;
+	int			 rc;
+};
+
+static void *
+cache_job_run(void *arg)
+{
+	struct cache_job	*job = arg;
+	char			*cause = NULL;
+
+	job->rc = dns_lookup(&job->cfg, "lab.test", ns_t_txt, &job->r, &cause);
+	free(cause);
+	return (NULL);
+}
+
+START_TEST(test_cache_forget_in_flight)
+{
+	struct cache_job	 job[2];
+	struct dns_records	 r;
+	pthread_t		 t[2];
+	char			*cause = NULL;
+	int			 i;
+
+	/* One asks, one waits for it, and everything is forgotten meanwhile. */
+	atomic_store(&fake[0].delay_ms, 400);
+	for (i = 0; i < 2; i++) {
+		memset(&job[i], 0, sizeof job[i]);
+		job[i].cfg.resolver = fake[0].resolver;
+		job[i].cfg.timeout_ms = 3000;
+	}
+	ck_assert_int_eq(pthread_create(&t[0], NULL, cache_job_run, &job[0]), 0);
+	sleep_ms(100);
+	ck_assert_int_eq(pthread_create(&t[1], NULL, cache_job_run, &job[1]), 0);
+	sleep_ms(100);
+	dns_cache_forget();
+	for (i = 0; i < 2; i++) {
+		pthread_join(t[i], NULL);
+		ck_assert_int_eq(job[i].rc, 0);
+		ck_assert_int_eq(job[i].r.status, DNS_OK);
+		ck_assert_str_eq(job[i].r.rr[0].text, "answer 1");
+		dns_records_free(&job[i].r);
+	}
+	ck_assert_int_eq(fake_queries(0), 1);
+
+	/* The answer that was in flight was not kept. */
+	atomic_store(&fake[0].delay_ms, 0);
+	ck_assert_int_eq(dns_lookup(&job[0].cfg, "lab.test", ns_t_txt, &r, &cause), 0);
+	ck_assert_int_eq(fake_queries(0), 2);
+	ck_assert_str_eq(r.rr[0].text, "answer 2");
+	dns_records_free(&r);
+}
+END_TEST
+
+START_TEST(test_cache_case)
+{
+	struct dns_config	 cfg = { fake[0].resolver, 2000 };
+	static const char	*names[] = { "lab.test", "LAB.Test", "lab.test.", "l\\097b.TEST" };
+	struct dns_records	 r;
+	char			*cause = NULL;
+	size_t			 i;
+
+	/* RFC 4343: one name however its letters are written; the wire form is compared. */
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		ck_assert_int_eq(dns_lookup(&cfg, names[i], ns_t_txt, &r, &cause), 0);
+		ck_assert_int_eq(r.status, DNS_OK);
+		ck_assert_str_eq(r.rr[0].text, "answer 1");
+		dns_records_free(&r);
+	}
+	ck_assert_int_eq(fake_queries(0), 1);
+
+	/* A different name is a different question. */
+	ck_assert_int_eq(dns_lookup(&cfg, "lab.tests", ns_t_txt, &r, &cause), 0);
+	ck_assert_int_eq(fake_queries(0), 2);
+	ck_assert_str_eq(r.rr[0].text, "answer 2");
+	dns_records_free(&r);
+}
+END_TEST
+
+START_TEST(test_cache_separate)
+{
+	struct dns_config	 cfg = { fake[0].resolver, 2000 };
+	struct dns_records	 r;
+	struct dns_host		 h;
+	char			*cause = NULL;
+
+	ck_assert_int_eq(dns_lookup(&cfg, "lab.test", ns_t_txt, &r, &cause), 0);
+	dns_records_free(&r);
+	ck_assert_int_eq(fake_queries(0), 1);
+
+	/* Another type. */
+	ck_assert_int_eq(dns_lookup(&cfg, "lab.test", ns_t_a, &r, &cause), 0);
+	ck_assert_int_eq(fake_queries(0), 2);
+	ck_assert_int_eq(r.status, DNS_OK);
+	ck_assert_uint_eq(r.n, 1);
+	dns_records_free(&r);
+
+	/* The same A question read as bare addresses is kept apart: they are read differently. */
+	ck_assert_int_eq(dns_resolve_host(&cfg, "lab.test", &h, &cause), 0);
+	ck_assert_int_eq(fake_queries(0), 4);
+	dns_host_free(&h);
+
+	/* Another resolver: the same question is asked there, and only there. */
+	cfg.resolver = fake[1].resolver;
+	ck_assert_int_eq(dns_lookup(&cfg, "lab.test", ns_t_txt, &r, &cause), 0);
+	ck_assert_int_eq(fake_queries(1), 1);
+	ck_assert_int_eq(fake_queries(0), 4);
+	ck_assert_str_eq(r.rr[0].text, "answer 1");
+	dns_records_free(&r);
+
+	/* And the timeout is not part of the question. */
+	cfg.resolver = fake[0].resolver;
+	cfg.timeout_ms = 5000;
+	ck_assert_int_eq(dns_lookup(&cfg, "lab.test", ns_t_txt, &r, &cause), 0);
+	ck_assert_int_eq(fake_queries(0), 4);
+	dns_records_free(&r);
+}
+END_TEST
+
+START_TEST(test_cache_forget)
+{
+	struct dns_config	 cfg = { fake[0].resolver, 2000 };
+	struct dns_records	 r;
+	char			*cause = NULL;
+
+	ck_assert_int_eq(dns_lookup(&cfg, "lab.test", ns_t_txt, &r, &cause), 0);
+	ck_assert_str_eq(r.rr[0].text, "answer 1");
+	dns_records_free(&r);
+	dns_cache_forget();
+	ck_assert_int_eq(dns_lookup(&cfg, "lab.test", ns_t_txt, &r, &cause), 0);
+	ck_assert_int_eq(fake_queries(0), 2);
+	ck_assert_str_eq(r.rr[0].text, "answer 2");
+	dns_records_free(&r);
+}
+END_TEST
+
+START_TEST(test_cache_timeout)
+{
+	struct dns_config	 cfg = { fake[0].resolver, 1000 };
+	struct dns_records	 r;
+	char			*cause = NULL;
+
+	/* One timeout per question per run: the second is told at once. */
+	atomic_store(&fake[0].silent, 1);
+	ck_assert_int_eq(dns_lookup(&cfg, "lab.test", ns_t_txt, &r, &cause), 0);
+	ck_assert_int_eq(r.status, DNS_TIMEOUT);
+	ck_assert_int_ge(r.elapsed_ms, 900);
+	dns_records_free(&r);
+	ck_assert_int_eq(fake_queries(0), 1);
+	ck_assert_int_eq(dns_lookup(&cfg, "lab.test", ns_t_txt, &r, &cause), 0);
+	ck_assert_int_eq(r.status, DNS_TIMEOUT);
+	ck_assert_int_lt(r.elapsed_ms, 500);
+	ck_assert_int_eq(fake_queries(0), 1);
+	dns_records_free(&r);
+}
+END_TEST
+
+START_TEST(test_cache_bounded)
+{
+	struct dns_config	 cfg = { fake[0].resolver, 2000 };
+	struct dns_records	 r;
+	char			 name[32], *cause = NULL;
+	int			 i;
+
+	/* One more name than there is room for: the oldest answer makes way. */
+	for (i = 0; i <= DNS_CACHE_MAX; i++) {
+		snprintf(name, sizeof name, "n%d.lab.test", i);
+		ck_assert_int_eq(dns_lookup(&cfg, name, ns_t_txt, &r, &cause), 0);
+		dns_records_free(&r);
+	}
+	ck_assert_int_eq(fake_queries(0), DNS_CACHE_MAX + 1);
+	ck_assert_int_eq(dns_lookup(&cfg, "n1.lab.test", ns_t_txt, &r, &cause), 0);
+	ck_assert_int_eq(fake_queries(0), DNS_CACHE_MAX + 1);
+	ck_assert_str_eq(r.rr[0].text, "answer 2");
+	dns_records_free(&r);
+	ck_assert_int_eq(dns_lookup(&cfg, "n0.lab.test", ns_t_txt, &r, &cause), 0);
+	ck_assert_int_eq(fake_queries(0), DNS_CACHE_MAX + 2);
+	dns_records_free(&r);
+}
+END_TEST
+
 static Suite *
 dns_suite(void)
 {
@@ -765,6 +1248,19 @@ dns_suite(void)
 	    (int)(sizeof data_cases / sizeof data_cases[0]));
 	tcase_add_loop_test(tc, test_classify, 0,
 	    (int)(sizeof classify_cases / sizeof classify_cases[0]));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("cache");
+	tcase_add_checked_fixture(tc, cache_setup, cache_teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_cache_repeat);
+	tcase_add_test(tc, test_cache_in_flight);
+	tcase_add_test(tc, test_cache_forget_in_flight);
+	tcase_add_test(tc, test_cache_case);
+	tcase_add_test(tc, test_cache_separate);
+	tcase_add_test(tc, test_cache_forget);
+	tcase_add_test(tc, test_cache_timeout);
+	tcase_add_test(tc, test_cache_bounded);
 	suite_add_tcase(s, tc);
 
 	return (s);
