@@ -4,6 +4,7 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,6 +16,8 @@
 
 /* Reference names looked up beside the host: enough to outvote one odd domain. */
 #define PROBE_RESOLVE_MAX_REFS	3
+/* Addresses whose reverse name is looked up: a server has one or two of each family. */
+#define PROBE_RESOLVE_MAX_REVERSE	4
 
 enum probe_resolve_fail {
 	PROBE_RESOLVE_ANSWERED,		/* SERVFAIL or REFUSED: the server spoke */
@@ -33,6 +36,9 @@ static void	 probe_resolve_family(struct probe_result *, const char *, const cha
 static char	*probe_resolve_seconds(int);
 static const char *probe_resolve_rcode(const struct dns_host *);
 static char	*probe_resolve_join(const char *const *, size_t, const int *);
+static void	 probe_resolve_reverse(const struct probe_env *, const struct dns_host *,
+		     struct probe_result *);
+static void	*probe_resolve_reverse_one(void *);
 
 static const struct probe_param_spec probe_resolve_params[] = {
 	{ "host", 1, "the host name (or address) to look up" },
@@ -294,6 +300,7 @@ probe_resolve_run(const struct probe_env *env, const struct probe_param *params,
 		free(list);
 		probe_resolve_family(r, host, "IPv4 (A)", h->status_a);
 		probe_resolve_family(r, host, "IPv6 (AAAA)", h->status_aaaa);
+		probe_resolve_reverse(env, h, r);
 	} else if (h->status == DNS_NXDOMAIN) {
 		r->outcome = "nxdomain";
 		probe_result_evidence(r, "The DNS server says the name \"%s\" does not exist "
@@ -374,4 +381,96 @@ probe_resolve_run(const struct probe_env *env, const struct probe_param *params,
 	r->elapsed_ms = mono_ms() - start;
 	probe_result_fact(r, "elapsed-ms", "%lld", r->elapsed_ms);
 	return (0);
+}
+
+/* One address's reverse name, through the sender-ptr probe (forward-confirmed). */
+struct probe_resolve_rev {
+	const struct probe_env	*env;
+	char			 ip[64];
+	struct probe_result	 result;
+	int			 rc;
+	pthread_t		 thread;
+	int			 started;
+};
+
+static void *
+probe_resolve_reverse_one(void *arg)
+{
+	struct probe_resolve_rev	*v = arg;
+	struct probe_param		 p = { "ip", v->ip, 0 };
+	char				*cause = NULL;
+
+	v->rc = probe_sender_ptr.run(v->env, &p, 1, &v->result, &cause);
+	free(cause);
+	return (NULL);
+}
+
+/*
+ * The server's reverse names, each checked to lead back to its address, all at once: a
+ * technician sees which machine the name really reaches (a name that leads to a hosting
+ * company's generic machine is often the wrong server), and the answers are at hand in the
+ * run's DNS cache when the sender-ptr probe later asks about the address that was used.
+ */
+static void
+probe_resolve_reverse(const struct probe_env *env, const struct dns_host *h,
+    struct probe_result *r)
+{
+	struct probe_resolve_rev	 v[PROBE_RESOLVE_MAX_REVERSE];
+	struct probe_env		 quiet = *env;
+	const char			*ptr, *confirmed;
+	char				*facts = NULL, *words = NULL, *tmp, *one, *c;
+	size_t				 i, n;
+
+	quiet.progress = NULL;
+	quiet.transcript = NULL;
+	n = h->naddrs < PROBE_RESOLVE_MAX_REVERSE ? h->naddrs : PROBE_RESOLVE_MAX_REVERSE;
+	if (n == 0)
+		return;
+	if (env->progress != NULL)
+		env->progress(env->progress_arg, "looking up the reverse names of its addresses");
+	for (i = 0; i < n; i++) {
+		v[i].env = &quiet;
+		v[i].rc = -1;
+		v[i].started = 0;
+		net_addr_ntop(&h->addrs[i], v[i].ip, sizeof v[i].ip);
+		probe_result_init(&v[i].result);
+		if (pthread_create(&v[i].thread, NULL, probe_resolve_reverse_one, &v[i]) == 0)
+			v[i].started = 1;
+		else
+			probe_resolve_reverse_one(&v[i]);
+	}
+	for (i = 0; i < n; i++) {
+		if (v[i].started)
+			pthread_join(v[i].thread, NULL);
+		ptr = v[i].rc == 0 ? probe_result_get_fact(&v[i].result, "ptr") : NULL;
+		confirmed = v[i].rc == 0 ? probe_result_get_fact(&v[i].result, "confirmed") :
+		    NULL;
+		if (v[i].rc != 0 || v[i].result.outcome == NULL ||
+		    strcmp(v[i].result.outcome, "resolver-failure") == 0)
+			xasprintf(&one, "%s: could not be looked up", v[i].ip);
+		else if (ptr == NULL || strcmp(ptr, "none") == 0)
+			xasprintf(&one, "%s has none", v[i].ip);
+		else if (confirmed != NULL && *confirmed != '\0')
+			xasprintf(&one, "%s is %s, which leads back to it", v[i].ip, confirmed);
+		else
+			xasprintf(&one, "%s is %s, which does not lead back to it", v[i].ip, ptr);
+		/* One word per address in the fact: several names are joined by commas. */
+		xasprintf(&tmp, "%s%s%s=%s", facts != NULL ? facts : "", facts != NULL ? " " : "",
+		    v[i].ip, ptr != NULL ? ptr : "none");
+		for (c = tmp + (facts != NULL ? strlen(facts) + 1 : 0); *c != '\0'; c++)
+			if (*c == ' ')
+				*c = ',';
+		free(facts);
+		facts = tmp;
+		xasprintf(&tmp, "%s%s%s", words != NULL ? words : "", words != NULL ? "; " : "",
+		    one);
+		free(words);
+		words = tmp;
+		free(one);
+		probe_result_free(&v[i].result);
+	}
+	probe_result_fact(r, "reverse-names", "%s", facts);
+	probe_result_evidence(r, "Reverse DNS: %s", words);
+	free(facts);
+	free(words);
 }
