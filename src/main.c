@@ -966,8 +966,11 @@ main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	if (argc > 1 && strcmp(argv[1], "explain") == 0)
 		return (explain_main(argc - 1, argv + 1));
-	if (argc > 1 && strcmp(argv[1], "probe") == 0)
-		return (probe_cli_main(argc - 1, argv + 1));
+	if (argc > 1 && strcmp(argv[1], "probe") == 0) {
+		status = probe_cli_main(argc - 1, argv + 1);
+		probe_forget();
+		return (status);
+	}
 
 	if (options_parse(argc, argv, &opts, &cause) != 0) {
 		main_error("%s", cause);
@@ -1021,6 +1024,12 @@ main(int argc, char **argv)
 	main_account_set(NULL);
 	answers_free(answers);
 	tree_free(tree);
+	/*
+	 * What the probes remembered, the SMTP answers kept for repeats among it. Safe in
+	 * every mode: a check still running on its thread holds its own answer's entry and
+	 * frees it when it ends.
+	 */
+	probe_forget();
 	/*
 	 * The full-screen wizard may leave a cancelled probe finishing on its thread as the
 	 * program ends, still using the shared certificates; the other modes end with none.

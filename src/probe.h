@@ -119,8 +119,9 @@ struct probe {
 const struct probe *probe_find(const char *name);
 /*
  * Forgets what the network layers remember between probes of one run (silent addresses,
- * servers that never greeted): for a walk that goes back, since going back is how a user
- * tests again after changing something (a firewall rule, a VPN).
+ * servers that never greeted, the answers of SMTP checks): for a walk that goes back,
+ * since going back is how a user tests again after changing something (a firewall rule, a
+ * VPN), and at the end of the program, which frees it all.
  */
 void	 probe_forget(void);
 /* NULL-terminated table of every probe. */
