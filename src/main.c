@@ -17,7 +17,6 @@
 
 #include "answers.h"
 #include "client-config.h"
-#include "dns-cache.h"
 #include "embedded.h"
 #include "explain.h"
 #include "options.h"
@@ -969,7 +968,7 @@ main(int argc, char **argv)
 		return (explain_main(argc - 1, argv + 1));
 	if (argc > 1 && strcmp(argv[1], "probe") == 0) {
 		status = probe_cli_main(argc - 1, argv + 1);
-		dns_cache_forget();
+		probe_forget();
 		return (status);
 	}
 
@@ -1026,13 +1025,17 @@ main(int argc, char **argv)
 	answers_free(answers);
 	tree_free(tree);
 	/*
+	 * What the probes remembered, the DNS and SMTP answers kept for repeats among it.
+	 * Safe in every mode: a check or question still running on its thread holds its own
+	 * entry and frees it when it ends.
+	 */
+	probe_forget();
+	/*
 	 * The full-screen wizard may leave a cancelled probe finishing on its thread as the
 	 * program ends, still using the shared certificates; the other modes end with none.
 	 */
 	if (opts.mode == OPTIONS_MODE_PLAIN || opts.mode == OPTIONS_MODE_BATCH)
 		tls_cred_cache_clear();
-	/* In every mode: a question still in flight keeps its own answer until it is done. */
-	dns_cache_forget();
 	options_free(&opts);
 	return (status);
 }

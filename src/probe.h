@@ -119,8 +119,9 @@ struct probe {
 const struct probe *probe_find(const char *name);
 /*
  * Forgets what the network layers remember between probes of one run (silent addresses,
- * servers that never greeted, DNS answers): for a walk that goes back, since going back is
- * how a user tests again after changing something (a firewall rule, a VPN, a DNS record).
+ * servers that never greeted, DNS answers, the answers of SMTP checks): for a walk that
+ * goes back, since going back is how a user tests again after changing something (a
+ * firewall rule, a VPN, a DNS record), and at the end of the program, which frees it all.
  */
 void	 probe_forget(void);
 /* NULL-terminated table of every probe. */

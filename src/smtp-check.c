@@ -3,6 +3,7 @@
 
 #include <sys/socket.h>
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 
 #include "dns.h"
 #include "smtp-check.h"
+#include "smtp-memo.h"
 #include "transport.h"
 
 /*
@@ -50,6 +52,10 @@ static int	 smtp_check_addresses(const struct smtp_check_config *,
 		     struct sockaddr_storage **, size_t *, char **);
 static void	 smtp_check_interleave(struct sockaddr_storage *, size_t);
 static void	 smtp_check_helo_name(struct transport *, char *, size_t);
+static int	 smtp_check_once(const struct smtp_check_config *, struct smtp_check_result *,
+		     char **);
+static void	 smtp_check_replay(const struct smtp_check_config *,
+		     const struct smtp_check_result *);
 static int	 smtp_check_mute_seen(const struct smtp_check_config *, const char *,
 		     struct smtp_session_result *);
 static void	 smtp_check_mute_note(const struct smtp_check_config *, const char *,
@@ -68,6 +74,17 @@ smtp_check_result_free(struct smtp_check_result *r)
 {
 	smtp_session_result_free(&r->session);
 	smtp_check_result_init(r);
+}
+
+void
+smtp_check_result_copy(struct smtp_check_result *dst, const struct smtp_check_result *src)
+{
+	assert(dst != src);
+	smtp_check_result_free(dst);
+	/* Outside the session all is plain data; the session's strings and lists are copied. */
+	*dst = *src;
+	smtp_session_result_init(&dst->session);
+	smtp_session_result_copy(&dst->session, &src->session);
 }
 
 /*
@@ -179,14 +196,8 @@ int
 smtp_check_run(const struct smtp_check_config *cfg, struct smtp_check_result *res,
     char **cause)
 {
-	struct smtp_client_config	 cc;
-	struct tls_config		 tc;
-	struct sockaddr_storage		*addrs = NULL;
-	struct net_target		*targets;
-	struct transport		*t = NULL;
-	size_t				 naddrs, i;
-	long long			 began;
-	int				 rc, won, fd;
+	struct smtp_memo_entry	*e;
+	int			 rc;
 
 	if (cfg->host == NULL || *cfg->host == '\0') {
 		xasprintf(cause, "no outgoing server name to test");
@@ -196,6 +207,58 @@ smtp_check_run(const struct smtp_check_config *cfg, struct smtp_check_result *re
 		xasprintf(cause, "%d is not a port number (1 to 65535)", cfg->port);
 		return (-1);
 	}
+	switch (smtp_memo_join(cfg, res, &e)) {
+	case SMTP_MEMO_HIT:
+		/*
+		 * An answer that waited out a mute server says it was not waited for
+		 * again, as the mute memory would have had it said after connecting.
+		 */
+		if (res->connect == NET_CONNECTED)
+			smtp_check_mute_seen(cfg, res->address, &res->session);
+		smtp_check_replay(cfg, res);
+		return (0);
+	case SMTP_MEMO_CANCELLED:
+		return (0);
+	case SMTP_MEMO_RUN:
+		break;
+	}
+	rc = smtp_check_once(cfg, res, cause);
+	smtp_memo_done(e, cfg, rc, res);
+	return (rc);
+}
+
+/*
+ * An answer taken from the memo, told as a check would tell it: one step in plain words,
+ * and the transcript for those who watch it live (it would otherwise stay empty).
+ */
+static void
+smtp_check_replay(const struct smtp_check_config *cfg, const struct smtp_check_result *res)
+{
+	size_t	 i;
+
+	if (cfg->progress != NULL)
+		cfg->progress(cfg->progress_arg, "using the answer the same check got moments "
+		    "ago");
+	if (cfg->line == NULL)
+		return;
+	for (i = 0; i < res->session.transcript.n; i++)
+		cfg->line(cfg->line_arg, res->session.transcript.v[i]);
+}
+
+/* The check itself, every time: smtp_check_run has checked host and port. */
+static int
+smtp_check_once(const struct smtp_check_config *cfg, struct smtp_check_result *res,
+    char **cause)
+{
+	struct smtp_client_config	 cc;
+	struct tls_config		 tc;
+	struct sockaddr_storage		*addrs = NULL;
+	struct net_target		*targets;
+	struct transport		*t = NULL;
+	size_t				 naddrs, i;
+	long long			 began;
+	int				 rc, won, fd;
+
 	if (smtp_check_addresses(cfg, &addrs, &naddrs, cause) != 0)
 		return (-1);
 	if (naddrs == 0) {
@@ -373,5 +436,6 @@ smtp_check_forget(void)
 	}
 	smtp_check_nmute = 0;
 	pthread_mutex_unlock(&smtp_check_mute_lock);
+	smtp_memo_clear();
 	net_silent_forget();
 }

@@ -48,10 +48,20 @@ struct smtp_check_result {
 	char				 helo_name[256];	/* the name sent in EHLO */
 	int				 no_address;	/* host had no usable address */
 	struct smtp_session_result	 session;	/* valid when connect is CONNECTED */
+	int				 reused;	/* 1: a copy of what the same check found
+							   earlier in this run (see smtp_check_run),
+							   not a connection of its own */
 };
 
 void	 smtp_check_result_init(struct smtp_check_result *);
 void	 smtp_check_result_free(struct smtp_check_result *);
+/*
+ * Makes dst (initialised; what it held is freed first) a deep copy of src: every string,
+ * reply, capability list, certificate and transcript line is its own, so either result may
+ * be freed while the other is still read.
+ */
+void	 smtp_check_result_copy(struct smtp_check_result *dst,
+	    const struct smtp_check_result *src);
 
 /*
  * Looks host up (unless addresses are given), races connections to its addresses (RFC 8305:
@@ -60,14 +70,32 @@ void	 smtp_check_result_free(struct smtp_check_result *);
  * connection that opens. The EHLO name is this machine's fully qualified name when it has
  * one, otherwise the address literal of our end of the connection ("[192.0.2.1]"), never
  * "localhost". Returns 0 when the check ran, whatever it found, or -1 with *cause when the
- * configuration is unusable (see smtp_client_run).
+ * configuration is unusable (see smtp_client_run). res must be initialised.
+ *
+ * One question is asked once per run: when a check with the same server (name compared
+ * without case), resolver, port, security, cafile, user, password, mech, plain-text
+ * consent, envelope and timeout ran in the last minute, res is a copy of what it found
+ * (res->reused 1), no connection is opened, its transcript lines are replayed to line and
+ * progress is told once; when such a check is still running on another thread, this waits
+ * for it, and when *cancel is set meanwhile returns 0 at once with connect NET_CANCELLED,
+ * as a check cancelled before its connection opened. addresses is not part of the
+ * question (within a run a name has the same addresses), but an answer is only taken
+ * where this check could have found it: one from a connection when addresses is NULL or
+ * names the address connected to, one without a connection (or a check still running)
+ * only when addresses names the same addresses. A check with data_to (a real message)
+ * always runs and is never kept; neither is one that returned -1 or was cancelled (its
+ * waiters then check for themselves). The password is never kept, only a keyed digest.
+ * An answer from a server remembered as mute says it was not waited for again.
  */
 int	 smtp_check_run(const struct smtp_check_config *, struct smtp_check_result *,
 	    char **cause);
 /*
  * A server that took the connection but gave no greeting within the timeout is told so
  * again at once for a minute, without waiting (like net.c's silent addresses); this
- * forgets those and the silent addresses: for a user who changed something and tests again.
+ * forgets those, the silent addresses and the answers kept for smtp_check_run's repeats
+ * (a check still running is not kept when it ends, though those already waiting for it
+ * get its answer): for a user who changed something and tests again, and at the end of
+ * the program, which frees all of it.
  */
 void	 smtp_check_forget(void);
 

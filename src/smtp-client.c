@@ -139,7 +139,6 @@ static int	 smtp_client_send_group(struct smtp_client *, const char *const *, si
 static int	 smtp_client_read(struct smtp_client *);
 static int	 smtp_client_read_reply(struct smtp_client *, struct smtp_reply *);
 static void	 smtp_client_note_flags(struct smtp_client *, int);
-static void	 smtp_client_reply_copy(struct smtp_reply *, const struct smtp_reply *);
 static enum smtp_phase smtp_client_after_ehlo(struct smtp_client *);
 static int	 smtp_client_ehlo_common(struct smtp_client *, int);
 static enum smtp_phase smtp_client_refused(struct smtp_client *, enum smtp_failure,
@@ -210,6 +209,34 @@ smtp_session_result_free(struct smtp_session_result *r)
 	strlist_free(&r->transcript);
 	strlist_free(&r->notes);
 	smtp_session_result_init(r);
+}
+
+void
+smtp_session_result_copy(struct smtp_session_result *dst,
+    const struct smtp_session_result *src)
+{
+	smtp_session_result_free(dst);
+	/*
+	 * The numbers, the flags and auth_mech (a static name) as they are; then each thing
+	 * smtp_session_result_free releases gets a copy of its own.
+	 */
+	*dst = *src;
+	dst->detail = src->detail != NULL ? xstrdup(src->detail) : NULL;
+	dst->queue_id = src->queue_id != NULL ? xstrdup(src->queue_id) : NULL;
+	smtp_reply_init(&dst->reply);
+	smtp_reply_copy(&dst->reply, &src->reply);
+	smtp_reply_init(&dst->greeting);
+	smtp_reply_copy(&dst->greeting, &src->greeting);
+	smtp_caps_init(&dst->caps);
+	smtp_caps_copy(&dst->caps, &src->caps);
+	smtp_caps_init(&dst->caps_tls);
+	smtp_caps_copy(&dst->caps_tls, &src->caps_tls);
+	memset(&dst->tls_info, 0, sizeof dst->tls_info);
+	tls_info_copy(&dst->tls_info, &src->tls_info);
+	memset(&dst->transcript, 0, sizeof dst->transcript);
+	strlist_copy(&dst->transcript, &src->transcript);
+	memset(&dst->notes, 0, sizeof dst->notes);
+	strlist_copy(&dst->notes, &src->notes);
 }
 
 /* 1 if s holds no control character (C0 or DEL). */
@@ -549,18 +576,6 @@ smtp_client_read(struct smtp_client *c)
 	return (0);
 }
 
-static void
-smtp_client_reply_copy(struct smtp_reply *dst, const struct smtp_reply *src)
-{
-	size_t	 i;
-
-	smtp_reply_free(dst);
-	*dst = *src;
-	memset(&dst->lines, 0, sizeof dst->lines);
-	for (i = 0; i < src->lines.n; i++)
-		strlist_add(&dst->lines, src->lines.v[i]);
-}
-
 static enum smtp_phase
 smtp_client_init(struct smtp_client *c)
 {
@@ -604,7 +619,7 @@ smtp_client_greeting(struct smtp_client *c)
 		return (SMTP_PHASE_DONE);
 	}
 	c->res->timings.greeting_ms = smtp_client_since(start);
-	smtp_client_reply_copy(&c->res->greeting, &c->res->reply);
+	smtp_reply_copy(&c->res->greeting, &c->res->reply);
 	code = c->res->reply.code;
 	if (code == 220)
 		return (c->res->tls ? SMTP_PHASE_EHLO_TLS : SMTP_PHASE_EHLO);

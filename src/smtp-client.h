@@ -174,6 +174,10 @@ struct smtp_session_result {
 
 void	 smtp_session_result_init(struct smtp_session_result *);
 void	 smtp_session_result_free(struct smtp_session_result *);
+/* Makes dst (initialised; what it held is freed first) a copy of src that shares nothing
+   with it but the static auth_mech name: either may then be freed alone. */
+void	 smtp_session_result_copy(struct smtp_session_result *dst,
+	    const struct smtp_session_result *src);
 
 /*
  * Runs the dialogue over t (connected, nothing read yet) as far as the configuration asks:

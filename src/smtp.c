@@ -130,6 +130,15 @@ smtp_reply_free(struct smtp_reply *r)
 	smtp_reply_init(r);
 }
 
+void
+smtp_reply_copy(struct smtp_reply *dst, const struct smtp_reply *src)
+{
+	smtp_reply_free(dst);
+	*dst = *src;
+	memset(&dst->lines, 0, sizeof dst->lines);
+	strlist_copy(&dst->lines, &src->lines);
+}
+
 /*
  * The reply code at the start of a line, or -1. RFC 5321 4.2: Reply-code = %x32-35 %x30-35
  * %x30-39, then SP, "-" or the end of the line; nothing may come before it.
@@ -329,6 +338,18 @@ smtp_caps_free(struct smtp_caps *c)
 	strlist_free(&c->auth_names);
 	strlist_free(&c->keywords);
 	smtp_caps_init(c);
+}
+
+void
+smtp_caps_copy(struct smtp_caps *dst, const struct smtp_caps *src)
+{
+	smtp_caps_free(dst);
+	*dst = *src;
+	dst->domain = src->domain != NULL ? xstrdup(src->domain) : NULL;
+	memset(&dst->auth_names, 0, sizeof dst->auth_names);
+	memset(&dst->keywords, 0, sizeof dst->keywords);
+	strlist_copy(&dst->auth_names, &src->auth_names);
+	strlist_copy(&dst->keywords, &src->keywords);
 }
 
 /* 1 if the token p[0..len) is word, ASCII case-insensitively. */

@@ -58,6 +58,8 @@ struct smtp_reply {
 
 void	 smtp_reply_init(struct smtp_reply *);
 void	 smtp_reply_free(struct smtp_reply *);	/* frees the lines and re-initialises */
+/* Makes dst (initialised; what it held is freed first) a copy of src that owns its lines. */
+void	 smtp_reply_copy(struct smtp_reply *dst, const struct smtp_reply *src);
 
 /*
  * Takes one line of a reply: len bytes without their line ending (they may hold NUL
@@ -125,6 +127,8 @@ struct smtp_caps {
 
 void	 smtp_caps_init(struct smtp_caps *);
 void	 smtp_caps_free(struct smtp_caps *);	/* frees and re-initialises */
+/* Makes dst (initialised; what it held is freed first) a copy of src owning its strings. */
+void	 smtp_caps_copy(struct smtp_caps *dst, const struct smtp_caps *src);
 /*
  * Fills caps from a complete 250 reply to EHLO (it is freed first). Keywords match with
  * ASCII-only case folding (hostile row 74: a Turkish locale must not turn "i" into a

@@ -125,6 +125,7 @@ static int	 tls_name_matches(struct tls_session *, gnutls_x509_crt_t);
 static void	 tls_verify(struct tls_session *, struct tls_info *);
 static char	*tls_which(const struct tls_info *, size_t);
 static char	*tls_names_words(const struct tls_cert *, const char *);
+static char	*tls_strdup(const char *);
 
 const char *
 tls_verdict_name(enum tls_verdict v)
@@ -162,6 +163,44 @@ tls_info_free(struct tls_info *info)
 	}
 	free(info->chain);
 	memset(info, 0, sizeof *info);
+}
+
+static char *
+tls_strdup(const char *s)
+{
+	return (s != NULL ? xstrdup(s) : NULL);
+}
+
+void
+tls_info_copy(struct tls_info *dst, const struct tls_info *src)
+{
+	const struct tls_cert	*from;
+	struct tls_cert		*to;
+	size_t			 i;
+
+	tls_info_free(dst);
+	*dst = *src;
+	dst->verify_words = tls_strdup(src->verify_words);
+	dst->protocol = tls_strdup(src->protocol);
+	dst->cipher = tls_strdup(src->cipher);
+	dst->kx = tls_strdup(src->kx);
+	dst->chain = NULL;
+	dst->nchain = 0;
+	if (src->nchain == 0)
+		return;
+	dst->chain = xcalloc(src->nchain, sizeof *dst->chain);
+	for (i = 0; i < src->nchain; i++) {
+		from = &src->chain[i];
+		to = &dst->chain[i];
+		*to = *from;
+		to->subject = tls_strdup(from->subject);
+		to->issuer = tls_strdup(from->issuer);
+		to->not_before = tls_strdup(from->not_before);
+		to->not_after = tls_strdup(from->not_after);
+		memset(&to->names, 0, sizeof to->names);
+		strlist_copy(&to->names, &from->names);
+	}
+	dst->nchain = src->nchain;
 }
 
 /*

@@ -62,6 +62,9 @@ struct tls_info {
 	size_t			 nchain;
 };
 void	 tls_info_free(struct tls_info *);
+/* Makes dst (zeroed, or filled; what it held is freed first) a copy of src, chain and
+   names included, sharing no memory with it. */
+void	 tls_info_copy(struct tls_info *dst, const struct tls_info *src);
 
 struct tls_session;
 

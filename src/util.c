@@ -166,3 +166,13 @@ strlist_free(struct strlist *l)
 	l->v = NULL;
 	l->n = l->cap = 0;
 }
+
+void
+strlist_copy(struct strlist *dst, const struct strlist *src)
+{
+	size_t	 i;
+
+	strlist_free(dst);
+	for (i = 0; i < src->n; i++)
+		strlist_add(dst, src->v[i]);
+}

@@ -36,5 +36,7 @@ void	 strlist_add(struct strlist *, const char *);	/* copies */
 void	 strlist_addf(struct strlist *, const char *, ...) PRINTFLIKE(2, 3);
 void	 strlist_take(struct strlist *, char *);	/* takes ownership */
 void	 strlist_free(struct strlist *);		/* frees items, resets to empty */
+/* Replaces dst's items (freed first) with copies of src's, in order. */
+void	 strlist_copy(struct strlist *dst, const struct strlist *src);
 
 #endif
