@@ -506,10 +506,13 @@ net_connect_many(struct net_target *targets, size_t n, int timeout_ms,
 
 /*
  * RFC 8305 5: attempt i starts attempt_delay_ms after attempt i - 1, or at once when every
- * attempt started so far has already failed (no point waiting on a refusal). Each attempt
- * has its own timeout_ms, as it had when the addresses were tried one after another, so
- * the race never gives up on an address sooner than before; it only stops waiting for one
- * before trying the next.
+ * attempt started so far has already failed (no point waiting on a refusal). The race as a
+ * whole has one deadline, timeout_ms after it began: a filtered port costs one timeout,
+ * not one plus the delays between its addresses (issue 8). An attempt started later gets
+ * what is left of it, which the attempt delay keeps to most of it for the first few
+ * addresses. An address is remembered as silent only when its attempt waited at least
+ * half the timeout; one cut short earlier has not been given a fair chance. An address
+ * whose turn never came before the deadline is NET_TIMEOUT with no time spent.
  */
 int
 net_connect_race(struct net_target *targets, size_t n, int attempt_delay_ms,
@@ -518,7 +521,7 @@ net_connect_race(struct net_target *targets, size_t n, int attempt_delay_ms,
 	struct pollfd	*pfd;
 	size_t		*slot, i, np, started = 0;
 	int		*fds, wait, r, err, winner = -1;
-	long long	*begun, now, next_start, until;
+	long long	*begun, now, next_start, until, deadline;
 	enum net_status	 status;
 
 	*fdp = -1;
@@ -535,11 +538,18 @@ net_connect_race(struct net_target *targets, size_t n, int attempt_delay_ms,
 		targets[i].elapsed_ms = 0;
 	}
 	next_start = mono_ms();
+	deadline = next_start + timeout_ms;
 
 	while (winner == -1) {
 		now = mono_ms();
 		if (cancel != NULL && *cancel)
 			break;
+		if (now >= deadline && started < n) {
+			/* Out of time before these had their turn. */
+			for (i = started; i < n; i++)
+				net_done(&targets[i], NET_TIMEOUT, ETIMEDOUT, now);
+			n = started;
+		}
 		/* Start the next attempt when its time has come or nothing is in flight. */
 		np = 0;
 		for (i = 0; i < started; i++)
@@ -568,19 +578,19 @@ net_connect_race(struct net_target *targets, size_t n, int attempt_delay_ms,
 		for (i = 0; i < started; i++) {
 			if (fds[i] == -1)
 				continue;
-			if (now >= begun[i] + timeout_ms) {
+			if (now >= deadline) {
 				status = NET_TIMEOUT;
 				err = ETIMEDOUT;
 				net_errqueue(fds[i], targets[i].addr.ss_family, &status, &err);
 				close(fds[i]);
 				fds[i] = -1;
 				net_done(&targets[i], status, err, begun[i]);
-				if (status == NET_TIMEOUT)
+				if (status == NET_TIMEOUT && now - begun[i] >= timeout_ms / 2)
 					net_silent_note(&targets[i].addr);
 				continue;
 			}
-			if (begun[i] + timeout_ms < until)
-				until = begun[i] + timeout_ms;
+			if (deadline < until)
+				until = deadline;
 			pfd[np].fd = fds[i];
 			pfd[np].events = POLLOUT;
 			pfd[np].revents = 0;

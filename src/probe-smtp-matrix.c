@@ -330,12 +330,12 @@ matrix_addresses(const char *list, struct matrix_row *row, char **cause)
 static void
 matrix_dialogue(const struct probe_env *env, struct matrix_slot *s)
 {
-	struct smtp_check_config	 cfg;
+	struct smtp_check_config	 cfg, alt;
 	struct smtp_check_result	 again;
 	enum smtp_security		 other;
 	enum matrix_class		 first, second;
 	char				*cause = NULL;
-	int				 kind;
+	int				 kind, again_rc = -1, again_ran = 0;
 
 	memset(&cfg, 0, sizeof cfg);
 	cfg.host = s->row->name;
@@ -347,19 +347,43 @@ matrix_dialogue(const struct probe_env *env, struct matrix_slot *s)
 	cfg.timeout_ms = env->timeout_ms;
 	cfg.cancel = env->cancel;
 	s->first_security = s->cell.security;
-	if (smtp_check_run(&cfg, &s->result, &s->cause) != 0)
+	smtp_check_result_init(&again);
+	if (s->costly_retry && cfg.security != SMTP_SECURITY_TLS) {
+		/*
+		 * A cell the user's settings point at: a greeting that does not come within
+		 * a second starts the implicit-TLS try beside it, so a mute port costs one
+		 * timeout here too, not two in a row (smtp_check_run_pair).
+		 */
+		alt = cfg;
+		alt.security = SMTP_SECURITY_TLS;
+		if (smtp_check_run_pair(&cfg, &s->result, &s->cause, &alt, &again, &again_rc,
+		    &again_ran) != 0) {
+			smtp_check_result_free(&again);
+			return;
+		}
+	} else if (smtp_check_run(&cfg, &s->result, &s->cause) != 0)
 		return;
 	first = matrix_cell_classify(&s->result);
 
 	kind = matrix_cell_retry(&s->result, cfg.security, &other);
-	if (kind == 0 || (kind == 2 && !s->costly_retry) || matrix_cancelled(env))
-		return;
-	cfg.security = other;
-	smtp_check_result_init(&again);
-	if (smtp_check_run(&cfg, &again, &cause) != 0) {
-		free(cause);
+	if (kind == 0 || (kind == 2 && !s->costly_retry) || matrix_cancelled(env)) {
 		smtp_check_result_free(&again);
 		return;
+	}
+	cfg.security = other;
+	if (again_ran && other == SMTP_SECURITY_TLS) {
+		if (again_rc != 0) {
+			smtp_check_result_free(&again);
+			return;
+		}
+	} else {
+		smtp_check_result_free(&again);
+		smtp_check_result_init(&again);
+		if (smtp_check_run(&cfg, &again, &cause) != 0) {
+			free(cause);
+			smtp_check_result_free(&again);
+			return;
+		}
 	}
 	/* The second try stands only when it got further than the first. */
 	second = matrix_cell_classify(&again);

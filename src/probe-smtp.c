@@ -4,22 +4,11 @@
 #include <sys/random.h>
 
 #include <ctype.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
-
-/*
- * A STARTTLS or plain check that has heard no greeting line this long after it started
- * gets its implicit-TLS try started beside it (the server may wait for a ClientHello, as
- * on 465). A mute or dripping server then costs one timeout, not two in a row; a server
- * that greets in time costs nothing more. Like RFC 8305's connection attempt delay,
- * long enough for a normal greeting, short next to a timeout.
- */
-#define PROBE_SMTP_OTHER_DELAY_MS	1000
 
 #include "interceptor.h"
 #include "probe.h"
@@ -262,84 +251,13 @@ probe_smtp_test_facts(struct probe_result *r, const struct probe_env *env,
 	}
 }
 
-/* One smtp_check_run on a thread of its own, and whether it has heard the server yet. */
-struct probe_smtp_job {
-	struct smtp_check_config	 cfg;
-	struct smtp_check_result	*result;
-	int				 rc;
-	char				*cause;
-	atomic_int			 done;
-	atomic_int			 heard;		/* a whole line from the server */
-	smtp_check_line_cb		 line;		/* the caller's, passed on */
-	void				*line_arg;
-	volatile sig_atomic_t		 cancel;	/* the other try's own: set when the
-							   user's check made it needless */
-	pthread_t			 thread;
-	int				 started;
-};
-
-static void
-probe_smtp_job_line(void *arg, const char *line)
-{
-	struct probe_smtp_job	*j = arg;
-
-	if (strncmp(line, "S:", 2) == 0)
-		atomic_store(&j->heard, 1);
-	if (j->line != NULL)
-		j->line(j->line_arg, line);
-}
-
-static void *
-probe_smtp_job_main(void *arg)
-{
-	struct probe_smtp_job	*j = arg;
-
-	j->rc = smtp_check_run(&j->cfg, j->result, &j->cause);
-	atomic_store(&j->done, 1);
-	return (NULL);
-}
-
-static void
-probe_smtp_job_start(struct probe_smtp_job *j, const struct smtp_check_config *cfg,
-    struct smtp_check_result *result)
-{
-	memset(j, 0, sizeof *j);
-	j->cfg = *cfg;
-	j->result = result;
-	j->line = cfg->line;
-	j->line_arg = cfg->line_arg;
-	j->cfg.line = probe_smtp_job_line;
-	j->cfg.line_arg = j;
-	if (pthread_create(&j->thread, NULL, probe_smtp_job_main, j) == 0)
-		j->started = 1;
-	else
-		probe_smtp_job_main(j);
-}
-
-static void
-probe_smtp_job_join(struct probe_smtp_job *j)
-{
-	if (j->started)
-		pthread_join(j->thread, NULL);
-	j->started = 0;
-}
-
-static void
-probe_smtp_sleep_ms(int ms)
-{
-	struct timespec	 ts = { 0, (long)ms * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 static int
 probe_smtp_run(const struct probe_env *env, const struct probe_param *params, size_t n,
     struct probe_result *r, char **cause)
 {
 	struct smtp_check_config	 cfg, alt;
 	struct smtp_check_result	 cr, other;
-	struct probe_smtp_job		 main_job, other_job;
-	int				 other_started;
+	int				 other_rc, other_ran;
 	struct smtp_outcome_context	 ctx;
 	struct smtp_outcome		 o;
 	const char			*v, *password = NULL;
@@ -414,36 +332,12 @@ probe_smtp_run(const struct probe_env *env, const struct probe_param *params, si
 	alt.line = NULL;
 
 	/*
-	 * The user's check on a thread; a greeting that has not come within the delay
-	 * starts the implicit-TLS try beside it (see PROBE_SMTP_OTHER_DELAY_MS).
+	 * A greeting that has not come within a second starts the implicit-TLS try beside
+	 * the user's check (smtp_check_run_pair), so a mute port costs one timeout.
 	 */
-	probe_smtp_job_start(&main_job, &cfg, &cr);
-	other_job.started = 0;
-	other_started = 0;
-	if (cfg.security != SMTP_SECURITY_TLS) {
-		long long	 t0 = mono_ms();
-
-		while (!atomic_load(&main_job.done) && !atomic_load(&main_job.heard) &&
-		    mono_ms() - t0 < PROBE_SMTP_OTHER_DELAY_MS &&
-		    (env->cancel == NULL || *env->cancel == 0))
-			probe_smtp_sleep_ms(10);
-		if (!atomic_load(&main_job.done) && !atomic_load(&main_job.heard) &&
-		    (env->cancel == NULL || *env->cancel == 0)) {
-			alt.security = SMTP_SECURITY_TLS;
-			alt.cancel = &other_job.cancel;
-			probe_smtp_job_start(&other_job, &alt, &other);
-			other_started = 1;
-		}
-	}
-	probe_smtp_job_join(&main_job);
-	rc = main_job.rc;
-	if (rc != 0) {
-		*cause = main_job.cause;
-		if (other_started) {
-			other_job.cancel = 1;
-			probe_smtp_job_join(&other_job);
-			free(other_job.cause);
-		}
+	alt.security = SMTP_SECURITY_TLS;
+	if ((rc = smtp_check_run_pair(&cfg, &cr, cause, &alt, &other, &other_rc,
+	    &other_ran)) != 0) {
 		smtp_check_result_free(&other);
 		smtp_check_result_free(&cr);
 		free(message);
@@ -454,28 +348,22 @@ probe_smtp_run(const struct probe_env *env, const struct probe_param *params, si
 	memset(&ctx, 0, sizeof ctx);
 	if (smtp_outcome_try_other(&cfg, &cr, &ctx.other_security) &&
 	    (env->cancel == NULL || *env->cancel == 0)) {
-		if (other_started && ctx.other_security == SMTP_SECURITY_TLS) {
-			probe_smtp_job_join(&other_job);
-			other_started = 0;
-			if (other_job.rc == 0) {
+		if (other_ran && ctx.other_security == SMTP_SECURITY_TLS) {
+			if (other_rc == 0) {
 				ctx.other = &other;
 				have_other = 1;
 			}
-			free(other_job.cause);
 		} else {
+			smtp_check_result_free(&other);
+			smtp_check_result_init(&other);
 			alt.security = ctx.other_security;
-			alt.cancel = cfg.cancel;
+			alt.line = cfg.line;
+			alt.progress = cfg.progress;
 			if (smtp_check_run(&alt, &other, NULL) == 0) {
 				ctx.other = &other;
 				have_other = 1;
 			}
 		}
-	}
-	if (other_started) {
-		/* Started but not needed: the user's own check said enough. */
-		other_job.cancel = 1;
-		probe_smtp_job_join(&other_job);
-		free(other_job.cause);
 	}
 	if (cr.session.tls)
 		ctx.interceptor = interceptor_match(&cr.session.tls_info);

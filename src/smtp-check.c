@@ -5,6 +5,9 @@
 
 #include <assert.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -438,4 +441,124 @@ smtp_check_forget(void)
 	pthread_mutex_unlock(&smtp_check_mute_lock);
 	smtp_memo_clear();
 	net_silent_forget();
+}
+
+/* One smtp_check_run on a thread of its own, and whether it has heard the server yet. */
+struct smtp_check_job {
+	struct smtp_check_config	 cfg;
+	struct smtp_check_result	*result;
+	int				 rc;
+	char				*cause;
+	atomic_int			 done;
+	atomic_int			 heard;		/* a whole line from the server */
+	smtp_check_line_cb		 line;		/* the caller's, passed on */
+	void				*line_arg;
+	volatile sig_atomic_t		 cancel;	/* the other check's own */
+	pthread_t			 thread;
+	int				 started;
+};
+
+static void
+smtp_check_job_line(void *arg, const char *line)
+{
+	struct smtp_check_job	*j = arg;
+
+	if (strncmp(line, "S:", 2) == 0)
+		atomic_store(&j->heard, 1);
+	if (j->line != NULL)
+		j->line(j->line_arg, line);
+}
+
+static void *
+smtp_check_job_main(void *arg)
+{
+	struct smtp_check_job	*j = arg;
+
+	j->rc = smtp_check_run(&j->cfg, j->result, &j->cause);
+	atomic_store(&j->done, 1);
+	return (NULL);
+}
+
+static void
+smtp_check_job_start(struct smtp_check_job *j, const struct smtp_check_config *cfg,
+    struct smtp_check_result *result, int own_cancel)
+{
+	memset(j, 0, sizeof *j);
+	j->cfg = *cfg;
+	j->result = result;
+	j->line = cfg->line;
+	j->line_arg = cfg->line_arg;
+	j->cfg.line = smtp_check_job_line;
+	j->cfg.line_arg = j;
+	if (own_cancel)
+		j->cfg.cancel = &j->cancel;
+	if (pthread_create(&j->thread, NULL, smtp_check_job_main, j) == 0)
+		j->started = 1;
+	else
+		smtp_check_job_main(j);
+}
+
+static void
+smtp_check_sleep_ms(int ms)
+{
+	struct timespec	 ts = { 0, (long)ms * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+int
+smtp_check_run_pair(const struct smtp_check_config *cfg, struct smtp_check_result *result,
+    char **cause, const struct smtp_check_config *other,
+    struct smtp_check_result *other_result, int *other_rc, int *other_ran)
+{
+	struct smtp_check_job	 first, second;
+	long long		 t0 = mono_ms();
+	int			 started = 0, needed;
+
+	*other_ran = 0;
+	*other_rc = -1;
+	if (cfg->security == SMTP_SECURITY_TLS || other == NULL)
+		return (smtp_check_run(cfg, result, cause));
+	smtp_check_job_start(&first, cfg, result, 0);
+	while (!atomic_load(&first.done) && !atomic_load(&first.heard) &&
+	    mono_ms() - t0 < SMTP_CHECK_OTHER_DELAY_MS &&
+	    (cfg->cancel == NULL || *cfg->cancel == 0))
+		smtp_check_sleep_ms(10);
+	if (!atomic_load(&first.done) && !atomic_load(&first.heard) &&
+	    (cfg->cancel == NULL || *cfg->cancel == 0)) {
+		smtp_check_job_start(&second, other, other_result, 1);
+		started = 1;
+	}
+	/* The other check's cancel flag also follows the caller's while both run. */
+	while (started && !atomic_load(&first.done)) {
+		if (cfg->cancel != NULL && *cfg->cancel)
+			second.cancel = 1;
+		smtp_check_sleep_ms(10);
+	}
+	if (first.started)
+		pthread_join(first.thread, NULL);
+	*cause = first.cause;
+	if (!started)
+		return (first.rc);
+	needed = first.rc == 0 && result->connect == NET_CONNECTED &&
+	    result->session.failure == SMTP_FAIL_GREETING_TIMEOUT &&
+	    (cfg->cancel == NULL || *cfg->cancel == 0);
+	if (!needed)
+		second.cancel = 1;
+	while (!atomic_load(&second.done)) {
+		if (cfg->cancel != NULL && *cfg->cancel)
+			second.cancel = 1;
+		smtp_check_sleep_ms(10);
+	}
+	if (second.started)
+		pthread_join(second.thread, NULL);
+	if (needed) {
+		*other_rc = second.rc;
+		*other_ran = 1;
+	} else {
+		smtp_check_result_free(other_result);
+		smtp_check_result_init(other_result);
+	}
+	free(second.cause);
+	return (first.rc);
 }

@@ -90,6 +90,26 @@ void	 smtp_check_result_copy(struct smtp_check_result *dst,
 int	 smtp_check_run(const struct smtp_check_config *, struct smtp_check_result *,
 	    char **cause);
 /*
+ * A STARTTLS or plain check that has heard no whole line from the server this long after
+ * it started gets an implicit-TLS check started beside it (smtp_check_run_pair): the port
+ * may wait for a TLS ClientHello, as 465 does. Like RFC 8305's connection attempt delay,
+ * long enough for a normal greeting and short next to a timeout.
+ */
+#define SMTP_CHECK_OTHER_DELAY_MS	1000
+/*
+ * smtp_check_run(cfg), and, when cfg->security is not TLS and the server has said nothing
+ * after SMTP_CHECK_OTHER_DELAY_MS, smtp_check_run(other) (implicit TLS, meant without a
+ * login) on a thread beside it. A mute or dripping server then costs one timeout, not two
+ * in a row; a server that greets in time costs nothing more. *other_ran is 1 when the
+ * other check ran to its end because the first heard no greeting (other_result and
+ * *other_rc are then its outcome), 0 when it was not started or not needed (then cut
+ * short and its result emptied). Returns what smtp_check_run(cfg) returns.
+ */
+int	 smtp_check_run_pair(const struct smtp_check_config *cfg,
+	    struct smtp_check_result *result, char **cause,
+	    const struct smtp_check_config *other, struct smtp_check_result *other_result,
+	    int *other_rc, int *other_ran);
+/*
  * A server that took the connection but gave no greeting within the timeout is told so
  * again at once for a minute, without waiting (like net.c's silent addresses); this
  * forgets those, the silent addresses and the answers kept for smtp_check_run's repeats
