@@ -21,8 +21,11 @@
 #include "net.h"
 #include "util.h"
 
-/* The cancel flag is looked at least this often, so "cancel" feels immediate. */
-#define NET_CANCEL_POLL_MS	100
+/*
+ * The cancel flag is looked at least this often, so "cancel" feels immediate, and so the
+ * end of a run does not wait long for an early run (wizard/ahead.c) still connecting.
+ */
+#define NET_CANCEL_POLL_MS	25
 
 /* ICMP "destination unreachable" codes that mean a filter said no (RFC 1812 5.2.7.1). */
 #define NET_ICMP_UNREACH		3

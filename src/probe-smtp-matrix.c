@@ -24,7 +24,11 @@
 #define MATRIX_MAX_PORTS	8	/* from the ports list, beside the user's own port */
 #define MATRIX_MAX_REFS		4	/* reference hosts compared with */
 #define MATRIX_MAX_PER_FAMILY	2	/* addresses of one server tried per family */
-#define MATRIX_MAX_THREADS	32	/* dialogues at the same time */
+/*
+ * Cells at the same time: every cell of the largest table, since each waits on its own
+ * connects and a silent one must not hold up another behind it (one timeout per table).
+ */
+#define MATRIX_MAX_THREADS	((MATRIX_MAX_HOSTS + MATRIX_MAX_REFS) * (MATRIX_MAX_PORTS + 1))
 #define MATRIX_MAX_NAME		253	/* RFC 1035 2.3.4, as text */
 
 /* One server: a candidate, or a reference host. */
@@ -41,7 +45,9 @@ struct matrix_row {
 struct matrix_slot {
 	struct matrix_cell	 cell;
 	const struct matrix_row	*row;
+	struct net_target	*targets;		/* the whole table's attempts */
 	size_t			 first, ntargets;	/* its connect attempts */
+	int			 talked;		/* a dialogue ran (or was tried) */
 	enum net_status		 connect;		/* the best of them */
 	int			 connect_err;
 	char			 address[64];		/* the address that connected */
@@ -70,6 +76,7 @@ static int	 matrix_addresses(const char *, struct matrix_row *, char **);
 static void	 matrix_pick_addrs(struct matrix_row *, const struct sockaddr_storage *, size_t);
 static int	 matrix_cancelled(const struct probe_env *);
 static void	 matrix_dialogue(const struct probe_env *, struct matrix_slot *);
+static int	 matrix_connect(const struct probe_env *, struct matrix_slot *);
 static void	*matrix_worker(void *);
 static void	 matrix_run_dialogues(const struct probe_env *, struct matrix_slot **, size_t);
 static char	*matrix_key(const char *, int);
@@ -327,6 +334,44 @@ matrix_addresses(const char *list, struct matrix_row *row, char **cause)
  * One cell's dialogue, on the address that connected: greeting, EHLO and encryption,
  * never a login or an envelope. Runs in a worker thread; touches only its own slot.
  */
+/*
+ * Connects to every address of the cell at once and keeps the best outcome. Returns 1 when
+ * the cell is to have a dialogue (a candidate server's port that connected), 0 when its
+ * class is known already.
+ */
+static int
+matrix_connect(const struct probe_env *env, struct matrix_slot *s)
+{
+	struct net_target	*t = s->targets + s->first;
+	const struct net_target	*won = NULL;
+	size_t			 k;
+
+	net_connect_many(t, s->ntargets, env->timeout_ms, env->cancel);
+	s->connect = NET_PENDING;
+	for (k = 0; k < s->ntargets; k++) {
+		if (k > 0 && t[k].status != t[0].status)
+			s->mixed = 1;
+		if (net_status_rank(t[k].status) > net_status_rank(s->connect)) {
+			s->connect = t[k].status;
+			s->connect_err = t[k].err;
+		}
+		if (won == NULL && t[k].status == NET_CONNECTED)
+			won = &t[k];
+	}
+	if (won == NULL) {
+		s->result.connect = s->connect;
+		s->result.connect_errno = s->connect_err;
+		s->cell.class = matrix_cell_classify(&s->result);
+		return (0);
+	}
+	if (s->cell.reference) {
+		s->cell.class = MATRIX_OPEN;
+		return (0);
+	}
+	net_addr_ntop(&won->addr, s->address, sizeof s->address);
+	return (1);
+}
+
 static void
 matrix_dialogue(const struct probe_env *env, struct matrix_slot *s)
 {
@@ -337,6 +382,15 @@ matrix_dialogue(const struct probe_env *env, struct matrix_slot *s)
 	char				*cause = NULL;
 	int				 kind, again_rc = -1, again_ran = 0;
 
+	/*
+	 * The cell's own connects first, each cell on its own thread: a cell whose port
+	 * answers goes on to its dialogue at once, while a silent port elsewhere in the table
+	 * is still being waited for (all cells wait at the same time, so a port dropped
+	 * everywhere still costs one timeout).
+	 */
+	if (!matrix_connect(env, s))
+		return;
+	s->talked = 1;
 	memset(&cfg, 0, sizeof cfg);
 	cfg.host = s->row->name;
 	cfg.addresses = s->address;
@@ -710,6 +764,7 @@ probe_smtp_matrix_run(const struct probe_env *env, const struct probe_param *par
 			 */
 			sl->costly_retry = row->user && ports[j] == user_port;
 			sl->first = nt;
+			sl->targets = targets;
 			for (k = 0; k < row->naddrs; k++) {
 				struct net_target	*t = &targets[nt++];
 
@@ -732,50 +787,18 @@ probe_smtp_matrix_run(const struct probe_env *env, const struct probe_param *par
 	xasprintf(&r->target, "%s%s, ports %s", hosts[0], nhosts > 1 ? " and other servers" :
 	    "", s);
 	free(s);
-	/* One call, one deadline: a port dropped everywhere costs one timeout, not one each. */
-	net_connect_many(targets, nt, env->timeout_ms, env->cancel);
-	if (matrix_cancelled(env)) {
-		xasprintf(cause, "cancelled");
-		goto out;
-	}
-
-	/* Each cell's best connect; a dialogue for every candidate cell that connected. */
+	/* Every cell with an address at once: its connects, then its dialogue (matrix_dialogue). */
 	todo = xcalloc(nslots + 1, sizeof *todo);
 	for (i = 0; i < nslots; i++) {
 		struct matrix_slot	*sl = &slots[i];
-		const struct net_target	*won = NULL;
 
 		if (sl->ntargets == 0) {
 			sl->result.no_address = 1;
 			sl->cell.class = MATRIX_NO_ADDRESS;
 			continue;
 		}
-		sl->connect = NET_PENDING;
-		for (k = sl->first; k < sl->first + sl->ntargets; k++) {
-			if (k > sl->first && targets[k].status != targets[sl->first].status)
-				sl->mixed = 1;
-			if (net_status_rank(targets[k].status) > net_status_rank(sl->connect)) {
-				sl->connect = targets[k].status;
-				sl->connect_err = targets[k].err;
-			}
-			if (won == NULL && targets[k].status == NET_CONNECTED)
-				won = &targets[k];
-		}
-		if (won == NULL) {
-			sl->result.connect = sl->connect;
-			sl->result.connect_errno = sl->connect_err;
-			sl->cell.class = matrix_cell_classify(&sl->result);
-			continue;
-		}
-		if (sl->cell.reference) {
-			sl->cell.class = MATRIX_OPEN;
-			continue;
-		}
-		net_addr_ntop(&won->addr, sl->address, sizeof sl->address);
 		todo[ntodo++] = sl;
 	}
-	matrix_progress(env, "greeting %zu server port%s and switching on encryption", ntodo,
-	    ntodo == 1 ? "" : "s");
 	matrix_run_dialogues(env, todo, ntodo);
 	if (matrix_cancelled(env)) {
 		xasprintf(cause, "cancelled");
@@ -784,6 +807,8 @@ probe_smtp_matrix_run(const struct probe_env *env, const struct probe_param *par
 	for (i = 0; i < ntodo; i++) {
 		struct matrix_slot	*sl = todo[i];
 
+		if (!sl->talked)
+			continue;	/* classified by its connects */
 		if (sl->cause != NULL) {
 			sl->cell.class = MATRIX_NO_GREETING;
 			continue;

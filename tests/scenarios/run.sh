@@ -16,7 +16,10 @@ set -u
 SCEN_ROOT="$TESTDIR/scenarios"
 SELF="$SCEN_ROOT/run.sh"
 
-# scen_mask: the text report on stdin with what changes from run to run replaced.
+# scen_mask: the text report on stdin with what changes from run to run replaced: also
+# the days between a fixed date in a server's banner and today, and the address our EHLO
+# names, which is the one Happy Eyeballs or an earlier check of the same run connected
+# from (IPv4 or IPv6, whichever won).
 scen_mask() {
 	sed -E \
 	    -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2}| UTC| GMT)?/<TIME>/g' \
@@ -33,7 +36,9 @@ scen_mask() {
 	    -e 's/S: 334 [A-Za-z0-9+\/=]{20,}$/S: 334 <CHALLENGE>/' \
 	    -e 's/\b(port|Port) [0-9]{5}\b/\1 <EPHEMERAL>/g' \
 	    -e 's/<sendfix\.[0-9a-f]{16,}@/<sendfix.<ID>@/g' \
-	    -e 's/sendfix [0-9]+\.[0-9]+(\.[0-9]+)?[^ ]*/sendfix <VERSION>/g'
+	    -e 's/sendfix [0-9]+\.[0-9]+(\.[0-9]+)?[^ ]*/sendfix <VERSION>/g' \
+	    -e 's/\b[0-9]+ days (ahead|behind)/<N> days \1/g' \
+	    -e 's/EHLO \[(IPv6:[0-9a-fA-F:]+|[0-9.]+)\]/EHLO [<OUR-ADDRESS>]/g'
 }
 
 # ---- helpers the scenario files use --------------------------------------------------
