@@ -29,7 +29,6 @@
 #define SMTP_MEMO_TTL_MS	60000
 /* How soon a waiter sees its own cancel flag: it has no connection to be woken by. */
 #define SMTP_MEMO_POLL_MS	50
-#define SMTP_MEMO_DIGEST_LEN	32	/* HMAC-SHA-256 */
 
 enum smtp_memo_state {
 	SMTP_MEMO_PENDING = 0,	/* its check is running */
@@ -77,14 +76,12 @@ static pthread_once_t		 smtp_memo_once = PTHREAD_ONCE_INIT;
 static unsigned char		 smtp_memo_salt[32];
 
 static void	 smtp_memo_init(void);
-static int	 smtp_memo_digest(const char *, unsigned char *);
 static int	 smtp_memo_cancelled(const struct smtp_check_config *);
 static int	 smtp_memo_same(const char *, const char *);
 static int	 smtp_memo_matches(const struct smtp_memo_entry *,
 		     const struct smtp_check_config *, const unsigned char *);
 static int	 smtp_memo_addrs_cmp(const void *, const void *);
 static void	 smtp_memo_addrs(const char *, struct strlist *);
-static int	 smtp_memo_addrs_same(const struct strlist *, const struct strlist *);
 static int	 smtp_memo_addrs_have(const struct strlist *, const char *);
 static int	 smtp_memo_fits(const struct smtp_memo_entry *, const struct strlist *);
 static struct smtp_memo_entry *smtp_memo_find(const struct smtp_check_config *,
@@ -126,9 +123,10 @@ smtp_memo_init(void)
  * up to a block (64 bytes) only XORed with its pads (RFC 2104 2), as sasl.c's CRAM-MD5
  * does. -1 when GnuTLS cannot compute it.
  */
-static int
+int
 smtp_memo_digest(const char *password, unsigned char *out)
 {
+	pthread_once(&smtp_memo_once, smtp_memo_init);
 	memset(out, 0, SMTP_MEMO_DIGEST_LEN);
 	if (password == NULL)
 		return (0);
@@ -208,20 +206,6 @@ smtp_memo_addrs(const char *list, struct strlist *out)
 }
 
 static int
-smtp_memo_addrs_same(const struct strlist *a, const struct strlist *b)
-{
-	size_t	 i;
-
-	if (a->n != b->n)
-		return (0);
-	for (i = 0; i < a->n; i++) {
-		if (strcmp(a->v[i], b->v[i]) != 0)
-			return (0);
-	}
-	return (1);
-}
-
-static int
 smtp_memo_addrs_have(const struct strlist *l, const char *text)
 {
 	size_t	 i;
@@ -249,7 +233,7 @@ smtp_memo_fits(const struct smtp_memo_entry *e, const struct strlist *addrs)
 	if (e->state == SMTP_MEMO_DONE && e->result.connect == NET_CONNECTED &&
 	    (addrs->n == 0 || smtp_memo_addrs_have(addrs, e->result.address)))
 		return (1);
-	return (smtp_memo_addrs_same(&e->addrs, addrs));
+	return (strlist_equal(&e->addrs, addrs));
 }
 
 /*

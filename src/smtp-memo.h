@@ -38,5 +38,12 @@ void	 smtp_memo_done(struct smtp_memo_entry *entry, const struct smtp_check_conf
  * no longer kept; its memory goes when its last user lets go. Safe while checks run.
  */
 void	 smtp_memo_clear(void);
+/*
+ * HMAC-SHA-256 of a password under a key made once per process, in out: what this run
+ * keeps to tell the same password again (here and in wizard/ahead.c) without keeping it.
+ * Unlike a plain hash it leaves no copy on the stack (see smtp-memo.c). 0, or -1 (out zero).
+ */
+#define SMTP_MEMO_DIGEST_LEN	32
+int	 smtp_memo_digest(const char *password, unsigned char *out);
 
 #endif

@@ -176,3 +176,17 @@ strlist_copy(struct strlist *dst, const struct strlist *src)
 	for (i = 0; i < src->n; i++)
 		strlist_add(dst, src->v[i]);
 }
+
+int
+strlist_equal(const struct strlist *a, const struct strlist *b)
+{
+	size_t	 i;
+
+	if (a->n != b->n)
+		return (0);
+	for (i = 0; i < a->n; i++) {
+		if (strcmp(a->v[i], b->v[i]) != 0)
+			return (0);
+	}
+	return (1);
+}

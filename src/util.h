@@ -38,5 +38,7 @@ void	 strlist_take(struct strlist *, char *);	/* takes ownership */
 void	 strlist_free(struct strlist *);		/* frees items, resets to empty */
 /* Replaces dst's items (freed first) with copies of src's, in order. */
 void	 strlist_copy(struct strlist *dst, const struct strlist *src);
+/* 1 when both hold the same strings in the same order. */
+int	 strlist_equal(const struct strlist *, const struct strlist *);
 
 #endif

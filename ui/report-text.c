@@ -25,7 +25,6 @@ static size_t	 report_text_charwidth(const char *, size_t *);
 static size_t	 report_text_fallback_width(uint32_t);
 static size_t	 report_text_width(const char *, size_t);
 static void	 report_text_list(FILE *, const char *, const struct strlist *, int);
-static int	 report_text_same(const struct strlist *, const struct strlist *);
 static void	 report_text_heading(FILE *, const char *);
 static void	 report_text_answers(FILE *, const struct walk *);
 static void	 report_text_probe(FILE *, size_t, const struct walk_probe *);
@@ -236,20 +235,6 @@ report_text_list(FILE *f, const char *indent, const struct strlist *l, int numbe
 	}
 }
 
-static int
-report_text_same(const struct strlist *a, const struct strlist *b)
-{
-	size_t	 i;
-
-	if (a->n != b->n)
-		return (0);
-	for (i = 0; i < a->n; i++) {
-		if (strcmp(a->v[i], b->v[i]) != 0)
-			return (0);
-	}
-	return (1);
-}
-
 static void
 report_text_heading(FILE *f, const char *title)
 {
@@ -319,13 +304,13 @@ report_text_diagnosis(FILE *f, const struct walk *w)
 		if (wc->evidence.n != 0) {
 			fputs("  What sendfix found:\n", f);
 			report_text_list(f, "    ", &wc->evidence, 0);
-			if (report_text_same(&wc->evidence, &o->evidence))
+			if (strlist_equal(&wc->evidence, &o->evidence))
 				shown_ev = 1;
 		}
 		if (wc->fix.n != 0) {
 			fputs("  How to fix it:\n", f);
 			report_text_list(f, "    ", &wc->fix, 1);
-			if (report_text_same(&wc->fix, &o->fix))
+			if (strlist_equal(&wc->fix, &o->fix))
 				shown_fix = 1;
 		}
 	}

@@ -9,9 +9,8 @@
 #include <string.h>
 #include <time.h>
 
-#include <gnutls/crypto.h>
-
 #include "ahead.h"
+#include "smtp-memo.h"
 #include "util.h"
 
 /* How often a walk waiting for an early run looks at its own cancel flag. */
@@ -242,17 +241,16 @@ ahead_secrets(const struct probe_param *params, size_t nparams, const struct pro
 
 /*
  * Once its probe has finished, an entry keeps no password: each secret value is replaced
- * by its SHA-256 in hex, which is all ahead_same needs to tell the same login again.
+ * by its digest (smtp_memo_digest) in hex, which is all ahead_same needs.
  */
 static char *
 ahead_digest(const char *value)
 {
-	unsigned char	 md[32];
+	unsigned char	 md[SMTP_MEMO_DIGEST_LEN];
 	char		*hex;
 	size_t		 i;
 
-	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, value, strlen(value), md) != 0)
-		memset(md, 0, sizeof md);
+	(void)smtp_memo_digest(value, md);
 	hex = xmalloc(2 * sizeof md + 1);
 	for (i = 0; i < sizeof md; i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
