@@ -111,8 +111,12 @@ START_TEST(test_taken)
 	ck_assert_int_eq(ahead_run(a, &node_a, &test_probe, &env, &p, 1, &r, &cause), 0);
 	ck_assert_int_eq(atomic_load(&runs), 1);
 	ck_assert_str_eq(probe_result_get_fact(&r, "value"), "one");
-	/* One wait for the one run, not a second run after it. */
-	ck_assert(mono_ms() - t0 < 390);
+	/*
+	 * One wait for the one run, not a second run after it: the count says so; the clock
+	 * only says the wait ended, with room for a loaded machine (a second run adds 200 ms
+	 * and shows in the count).
+	 */
+	ck_assert(mono_ms() - t0 < 2000);
 	probe_result_free(&r);
 	/* Taken once: the next visit runs the probe. */
 	slow_ms = 0;
