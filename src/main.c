@@ -894,6 +894,7 @@ main_run(const struct options *opts, const struct tree *tree, struct answers *an
 	memset(&meta, 0, sizeof meta);
 	meta.version = PACKAGE_VERSION;
 	meta.started = time(NULL);
+	meta.started_mono = t0;
 	ui.meta = &meta;
 
 	w = walk_new(tree, answers);

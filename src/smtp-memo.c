@@ -6,7 +6,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <gnutls/gnutls.h>
 #include <gnutls/crypto.h>
@@ -103,13 +102,7 @@ static void	 smtp_memo_wait(void);
 static void
 smtp_memo_init(void)
 {
-	pthread_condattr_t	 attr;
-
-	if (pthread_condattr_init(&attr) != 0 ||
-	    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) != 0 ||
-	    pthread_cond_init(&smtp_memo_cond, &attr) != 0)
-		fatalx("%s: cannot set up the condition variable", __func__);
-	pthread_condattr_destroy(&attr);
+	cond_init_monotonic(&smtp_memo_cond);
 	if (gnutls_rnd(GNUTLS_RND_NONCE, smtp_memo_salt, sizeof smtp_memo_salt) != 0)
 		memset(smtp_memo_salt, 0, sizeof smtp_memo_salt);
 }
@@ -380,17 +373,7 @@ smtp_memo_insert(struct smtp_memo_entry *e)
 static void
 smtp_memo_wait(void)
 {
-	struct timespec	 ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-		fatalx("%s: clock_gettime", __func__);
-	ts.tv_nsec += SMTP_MEMO_POLL_MS * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	/* A timeout or a spurious wake-up: the caller looks at the state either way. */
-	pthread_cond_timedwait(&smtp_memo_cond, &smtp_memo_lock, &ts);
+	cond_wait_ms(&smtp_memo_cond, &smtp_memo_lock, SMTP_MEMO_POLL_MS);
 }
 
 enum smtp_memo_answer

@@ -608,53 +608,6 @@ transport_tls_pull_timeout(void *arg, unsigned int ms)
 	return (-1);
 }
 
-enum net_status
-transport_connect(const struct sockaddr_storage *addr, int timeout_ms,
-    volatile sig_atomic_t *cancel, struct transport **tp, int *err)
-{
-	enum transport_status	 s;
-	socklen_t		 len, elen;
-	long long		 deadline;
-	int			 fd, e;
-
-	*tp = NULL;
-	*err = 0;
-	if ((len = net_addr_len(addr)) == 0) {
-		*err = EAFNOSUPPORT;
-		return (NET_ERROR);
-	}
-	fd = socket(addr->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd == -1) {
-		*err = errno;
-		return (NET_ERROR);
-	}
-	deadline = mono_ms() + timeout_ms;
-	if (connect(fd, (const struct sockaddr *)addr, len) == -1) {
-		if (errno != EINPROGRESS) {
-			*err = errno;
-			close(fd);
-			return (net_status_from_errno(*err));
-		}
-		if ((s = transport_wait(fd, cancel, POLLOUT, deadline)) != TRANSPORT_OK) {
-			*err = s == TRANSPORT_CANCELLED ? ECANCELED : s == TRANSPORT_TIMEOUT ?
-			    ETIMEDOUT : errno;
-			close(fd);
-			return (net_status_from_errno(*err));
-		}
-		e = 0;
-		elen = sizeof e;
-		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen) == -1)
-			e = errno;
-		if (e != 0) {
-			*err = e;
-			close(fd);
-			return (net_status_from_errno(e));
-		}
-	}
-	*tp = transport_fd(fd);
-	return (NET_CONNECTED);
-}
-
 int
 transport_socket(const struct transport *t)
 {

@@ -76,14 +76,6 @@ void		 transport_free(struct transport *);
 void		 transport_set_cancel(struct transport *, volatile sig_atomic_t *);
 
 /*
- * Connects a TCP socket to addr (port set) within timeout_ms. Returns NET_CONNECTED with
- * *tp set, or the status that classifies the failure (net_status_from_errno) with *tp NULL
- * and *err the errno behind it.
- */
-enum net_status	 transport_connect(const struct sockaddr_storage *, int timeout_ms,
-		     volatile sig_atomic_t *cancel, struct transport **tp, int *err);
-
-/*
  * Writes all of buf before the deadline (a mono_ms() time), as ONE write call whenever the
  * stream takes it whole: some middleboxes (Cisco ASA ESMTP inspection) mangle commands that
  * arrive in pieces. Over TLS the bytes go in one record. On a status other than

@@ -119,6 +119,35 @@ mono_ms(void)
 }
 
 void
+cond_init_monotonic(pthread_cond_t *cond)
+{
+	pthread_condattr_t	 attr;
+
+	if (pthread_condattr_init(&attr) != 0 ||
+	    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) != 0 ||
+	    pthread_cond_init(cond, &attr) != 0)
+		fatalx("%s: cannot set up a condition variable", __func__);
+	pthread_condattr_destroy(&attr);
+}
+
+void
+cond_wait_ms(pthread_cond_t *cond, pthread_mutex_t *lock, int ms)
+{
+	struct timespec	 ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		fatalx("clock_gettime: %s", strerror(errno));
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	/* A timeout or a spurious wake-up: the caller looks at the state either way. */
+	pthread_cond_timedwait(cond, lock, &ts);
+}
+
+void
 secret_free(char *s)
 {
 	if (s == NULL)

@@ -2,6 +2,7 @@
 #ifndef SENDFIX_UTIL_H
 #define SENDFIX_UTIL_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 
@@ -22,6 +23,14 @@ void	 fatalx(const char *, ...) PRINTFLIKE(1, 2) NORETURN;
 
 /* Milliseconds on CLOCK_MONOTONIC: for deadlines and elapsed times, never wall time. */
 long long mono_ms(void);
+
+/*
+ * A condition variable whose timed waits run on CLOCK_MONOTONIC, and a wait of at most ms
+ * on one (the lock held): a wall clock set back while a thread waits must not stretch the
+ * wait, nor one set forward cut it short. The wait may end early; callers look again.
+ */
+void	 cond_init_monotonic(pthread_cond_t *);
+void	 cond_wait_ms(pthread_cond_t *, pthread_mutex_t *, int ms);
 
 /* Wipe and free a string that held a secret; NULL is fine. */
 void	 secret_free(char *);

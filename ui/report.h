@@ -24,6 +24,7 @@ struct report_import {
 struct report_meta {
 	const char	*version;	/* PACKAGE_VERSION */
 	time_t		 started;	/* wall clock, for the "started" field */
+	long long	 started_mono;	/* mono_ms() then, for an elapsed time taken midway */
 	long long	 elapsed_ms;
 	const char	*note;		/* why the run ended early, or NULL */
 	const struct report_import *imported;	/* "imported" in JSON; omitted when none */

@@ -429,8 +429,9 @@ ui_curses_save(struct ui_curses *uc, const struct walk *w, struct ui_curses_view
 			meta.version = PACKAGE_VERSION;
 		if (meta.started == 0)
 			meta.started = time(NULL);
-		if (meta.elapsed_ms == 0)
-			meta.elapsed_ms = (long long)(time(NULL) - meta.started) * 1000;
+		/* Saved before the run ends: so far, on the clock a wall-clock change leaves alone. */
+		if (meta.elapsed_ms == 0 && meta.started_mono != 0)
+			meta.elapsed_ms = mono_ms() - meta.started_mono;
 		if (report_save(path, format, w, &meta, &cause) != 0) {
 			xasprintf(&msg, "Could not save the report: %s", cause);
 			ui_curses_view_status(&v, UI_CURSES_ERROR, msg);

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "ahead.h"
 #include "smtp-memo.h"
@@ -66,7 +65,8 @@ ahead_new(void)
 
 	a = xcalloc(1, sizeof *a);
 	pthread_mutex_init(&a->lock, NULL);
-	pthread_cond_init(&a->cond, NULL);
+	/* Its timed waits (ahead_run) must not follow the wall clock. */
+	cond_init_monotonic(&a->cond);
 	a->refs = 1;
 	return (a);
 }
@@ -364,7 +364,6 @@ ahead_run(struct ahead *a, const struct tree_node *n, const struct probe *p,
     struct probe_result *r, char **cause)
 {
 	struct ahead_entry	*e = NULL;
-	struct timespec		 ts;
 	size_t			 i;
 	int			 rc, lost;
 
@@ -392,13 +391,7 @@ ahead_run(struct ahead *a, const struct tree_node *n, const struct probe *p,
 			}
 			while (!e->done && !e->dropped &&
 			    (env->cancel == NULL || *env->cancel == 0)) {
-				clock_gettime(CLOCK_REALTIME, &ts);
-				ts.tv_nsec += AHEAD_POLL_MS * 1000000L;
-				if (ts.tv_nsec >= 1000000000L) {
-					ts.tv_sec++;
-					ts.tv_nsec -= 1000000000L;
-				}
-				pthread_cond_timedwait(&a->cond, &a->lock, &ts);
+				cond_wait_ms(&a->cond, &a->lock, AHEAD_POLL_MS);
 			}
 			e->waiters--;
 			e->forward = NULL;

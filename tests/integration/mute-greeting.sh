@@ -28,9 +28,10 @@ json_is "$r" '.probes[] | select(.name == "smtp") | .outcome' no-greeting
 json_is "$r" '.probes[] | select(.name == "smtp") | .elapsed_ms >= 2900' true
 # The whole run: the plain wait, the SSL/TLS try a second later beside it, the matrix's
 # waits alongside or remembered: one timeout and a little, never two (6 s) or more.
-# Under valgrind (LAB_SLOW) the program's own start takes seconds: not timed there.
+# Under valgrind (LAB_SLOW) the program's own start takes seconds: not timed there. The
+# bound is the two timeouts a second wait would cost, so a loaded machine has room.
 if [ "$LAB_SLOW" = 1 ]; then
-	[ "$ms" -lt 5500 ] || fail "the run took $ms ms with a 3 s timeout: it waited more than once"
+	[ "$ms" -lt 6000 ] || fail "the run took $ms ms with a 3 s timeout: it waited more than once"
 fi
 # The matrix either waited alongside (so took the timeout itself) or says it did not wait.
 jq -e '.probes[] | select(.name == "smtp-matrix") | (.elapsed_ms >= 2900) or

@@ -85,3 +85,23 @@ ui_keys $s y
 st=$(ui_exit_status $s 10)
 [ "$st" = 3 ] || fail "quitting before a diagnosis exited $st, expected 3"
 pass "q during a probe asks, then stops with status 3"
+
+# Row 71: bogus sizes in the environment (LINES=100000, COLUMNS=0, and a 1x1 that is not
+# true) do not decide the layout or the memory: the terminal's own size does, so the welcome
+# screen is the usual 80x24 one and the process stays small (100000 lines of 80 cells would
+# take well over 100 MiB).
+for env in "LINES=100000 COLUMNS=0" "LINES=1 COLUMNS=1" "LINES=-5 COLUMNS=999999999999"; do
+	b=env$(printf '%s' "$env" | tr -dc 0-9 | cut -c1-6)
+	# shellcheck disable=SC2086 # the words of $env are separate variables
+	ui_start $b 80 24 $env -- --resolver 192.0.2.53 --reference-host ref.lab.test
+	ui_wait $b "Find out why your email will not send"
+	ui_expect $b welcome-80x24.txt
+	rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$(ui_pid $b)/status")
+	[ -n "$rss" ] && [ "$rss" -lt 65536 ] || fail "with $env sendfix holds $rss KiB"
+	ui_keys $b q
+	ui_wait $b "Quit sendfix? (y/n)"
+	ui_keys $b y
+	st=$(ui_exit_status $b 10)
+	[ "$st" = 3 ] || fail "quitting at the welcome screen with $env exited $st, expected 3"
+	pass "row 71: with $env the screen is laid out for the real 80x24 ($rss KiB resident)"
+done
