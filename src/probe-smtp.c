@@ -160,6 +160,13 @@ probe_smtp_facts(struct probe_result *r, const struct smtp_check_config *cfg,
 		    probe_smtp_security_words(ctx->other_security), ok);
 	}
 
+	if (cr->second_try) {
+		probe_result_fact(r, "second-try", "%s", "yes");
+		probe_result_evidence(r, "The first connection to port %d heard no greeting "
+		    "within %d seconds, yet the server greeted another one at once, so the test "
+		    "ran again: the connection to the server is slow or loses data on the way.",
+		    cfg->port, cfg->timeout_ms / 1000);
+	}
 	if (s->greeting.code != 0 && s->greeting.lines.n > 0)
 		probe_result_evidence(r, "The server at %s greeted with \"%d %s\".", cr->address,
 		    s->greeting.code, s->greeting.lines.v[0]);

@@ -63,6 +63,8 @@ static int	 smtp_check_mute_seen(const struct smtp_check_config *, const char *,
 		     struct smtp_session_result *);
 static void	 smtp_check_mute_note(const struct smtp_check_config *, const char *,
 		     const struct smtp_session_result *);
+static void	 smtp_check_mute_forget(const struct smtp_check_config *);
+static int	 smtp_check_greets(const struct smtp_check_result *);
 
 void
 smtp_check_result_init(struct smtp_check_result *r)
@@ -425,6 +427,30 @@ smtp_check_mute_note(const struct smtp_check_config *cfg, const char *address,
 	pthread_mutex_unlock(&smtp_check_mute_lock);
 }
 
+/* Forgets cfg's server and port, in cfg's mode, at every address. */
+static void
+smtp_check_mute_forget(const struct smtp_check_config *cfg)
+{
+	struct smtp_check_mute	*m;
+	size_t			 i = 0;
+
+	pthread_mutex_lock(&smtp_check_mute_lock);
+	while (i < smtp_check_nmute) {
+		m = &smtp_check_mute[i];
+		if (m->port != cfg->port ||
+		    m->implicit_tls != (cfg->security == SMTP_SECURITY_TLS) ||
+		    strcasecmp(m->host, cfg->host) != 0) {
+			i++;
+			continue;
+		}
+		free(m->host);
+		free(m->detail);
+		*m = smtp_check_mute[--smtp_check_nmute];
+		memset(&smtp_check_mute[smtp_check_nmute], 0, sizeof *m);
+	}
+	pthread_mutex_unlock(&smtp_check_mute_lock);
+}
+
 void
 smtp_check_forget(void)
 {
@@ -513,7 +539,7 @@ smtp_check_run_pair(const struct smtp_check_config *cfg, struct smtp_check_resul
 {
 	struct smtp_check_job	 first, second;
 	long long		 t0 = mono_ms();
-	int			 started = 0, needed;
+	int			 started = 0, needed, rc;
 
 	*other_ran = 0;
 	*other_rc = -1;
@@ -560,5 +586,34 @@ smtp_check_run_pair(const struct smtp_check_config *cfg, struct smtp_check_resul
 		smtp_check_result_init(other_result);
 	}
 	free(second.cause);
-	return (first.rc);
+	rc = first.rc;
+	/*
+	 * Silence on one connection and a greeting at once on the other: what the first
+	 * waited for was lost on the way, not withheld. Asked again, once, afresh; a server
+	 * that is really mute to plain text never gets here (its other check meets no line).
+	 */
+	if (needed && *other_rc == 0 && smtp_check_greets(other_result) &&
+	    (cfg->cancel == NULL || *cfg->cancel == 0)) {
+		free(*cause);
+		*cause = NULL;
+		smtp_check_mute_forget(cfg);
+		smtp_memo_forget(cfg);
+		smtp_check_result_free(result);
+		smtp_check_result_init(result);
+		rc = smtp_check_run(cfg, result, cause);
+		result->second_try = 1;
+	}
+	return (rc);
+}
+
+/*
+ * An implicit-TLS check that met a whole plain-text line at once: the server greets in the
+ * clear, promptly (a dripping server gives a few bytes, no line).
+ */
+static int
+smtp_check_greets(const struct smtp_check_result *r)
+{
+	return (r->connect == NET_CONNECTED &&
+	    r->session.failure == SMTP_FAIL_TLS_FAILED &&
+	    r->session.tls_failure == TLS_FAIL_NOT_TLS && r->session.tls_info.plain_line);
 }

@@ -51,6 +51,10 @@ struct smtp_check_result {
 	int				 reused;	/* 1: a copy of what the same check found
 							   earlier in this run (see smtp_check_run),
 							   not a connection of its own */
+	int				 second_try;	/* 1: the first try heard no greeting,
+							   though the server greeted another
+							   connection at once; this is the check
+							   asked again (smtp_check_run_pair) */
 };
 
 void	 smtp_check_result_init(struct smtp_check_result *);
@@ -103,7 +107,11 @@ int	 smtp_check_run(const struct smtp_check_config *, struct smtp_check_result *
  * in a row; a server that greets in time costs nothing more. *other_ran is 1 when the
  * other check ran to its end because the first heard no greeting (other_result and
  * *other_rc are then its outcome), 0 when it was not started or not needed (then cut
- * short and its result emptied). Returns what smtp_check_run(cfg) returns.
+ * short and its result emptied). When the first heard no greeting but the other was
+ * answered at once with a whole plain-text line, the server does greet: the first
+ * connection's greeting was lost or held up on the way (a lossy path), so the first
+ * check is asked once more, its remembered answer forgotten, and result is that second
+ * try (result->second_try). Returns what smtp_check_run(cfg) returns.
  */
 int	 smtp_check_run_pair(const struct smtp_check_config *cfg,
 	    struct smtp_check_result *result, char **cause,

@@ -479,6 +479,29 @@ smtp_memo_done(struct smtp_memo_entry *e, const struct smtp_check_config *cfg, i
 }
 
 void
+smtp_memo_forget(const struct smtp_check_config *cfg)
+{
+	struct smtp_memo_entry	*e;
+	unsigned char		 digest[SMTP_MEMO_DIGEST_LEN];
+	size_t			 i;
+
+	if (cfg->data_to != NULL)
+		return;
+	pthread_once(&smtp_memo_once, smtp_memo_init);
+	if (smtp_memo_digest(cfg->password, digest) != 0)
+		return;
+	pthread_mutex_lock(&smtp_memo_lock);
+	/* From the end: unlisting moves the last entry into the hole. */
+	for (i = smtp_memo_n; i > 0; i--) {
+		e = smtp_memo[i - 1];
+		if (e->state == SMTP_MEMO_DONE && smtp_memo_matches(e, cfg, digest))
+			smtp_memo_unlist(e);
+	}
+	pthread_mutex_unlock(&smtp_memo_lock);
+	explicit_bzero(digest, sizeof digest);
+}
+
+void
 smtp_memo_clear(void)
 {
 	pthread_mutex_lock(&smtp_memo_lock);

@@ -34,6 +34,11 @@ enum smtp_memo_answer smtp_memo_join(const struct smtp_check_config *cfg,
 void	 smtp_memo_done(struct smtp_memo_entry *entry, const struct smtp_check_config *cfg,
 	    int rc, const struct smtp_check_result *res);
 /*
+ * Forgets the answers kept for cfg's question, whichever addresses they fit: for a check
+ * asked again on purpose because its answer is in doubt (smtp_check_run_pair).
+ */
+void	 smtp_memo_forget(const struct smtp_check_config *cfg);
+/*
  * Forgets every answer kept. A check in flight still answers those waiting for it but is
  * no longer kept; its memory goes when its last user lets go. Safe while checks run.
  */

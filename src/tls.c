@@ -72,6 +72,8 @@ struct tls_session {
 	int					 eof;		/* pull returned 0 */
 	unsigned char				 first[TLS_FIRST_MAX];
 	size_t					 nfirst;
+	int					 plain_line;	/* first holds a whole line,
+								   or is full */
 	int					 cert_requested;
 	int					 established;
 	int					 broken;	/* a fatal error: no close_notify */
@@ -519,6 +521,9 @@ tls_first_line(struct tls_session *s)
 			break;
 		s->nfirst += (size_t)n;
 	}
+	/* A whole line, or more than first keeps: a server that talks, not one that drips. */
+	s->plain_line = s->nfirst == sizeof s->first ||
+	    memchr(s->first, '\n', s->nfirst) != NULL;
 	for (len = 0; len < s->nfirst; len++) {
 		if (s->first[len] == '\r' || s->first[len] == '\n')
 			break;
@@ -651,6 +656,7 @@ tls_handshake(struct tls_session *s, struct tls_info *info, enum tls_failure *fa
 		if (gnutls_error_is_fatal(r)) {
 			s->broken = 1;
 			*failure = tls_classify(s, r, cause);
+			info->plain_line = *failure == TLS_FAIL_NOT_TLS && s->plain_line;
 			return (-1);
 		}
 		/*

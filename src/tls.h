@@ -58,6 +58,10 @@ struct tls_info {
 	char			*cipher;	/* "AES-256-GCM" ... */
 	char			*kx;		/* key exchange / group */
 	int			 client_cert_requested;
+	int			 plain_line;	/* the handshake failed on plain text
+						   (TLS_FAIL_NOT_TLS) holding a whole line
+						   (or 64 bytes): the server spoke at once,
+						   in the clear */
 	struct tls_cert		*chain;		/* leaf first, as the server sent it */
 	size_t			 nchain;
 };

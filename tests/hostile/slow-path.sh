@@ -3,7 +3,9 @@
 # fourth packet to and from smtp.lab.test (the statistic match, nth mode, so the loss does not
 # depend on chance), and TCP has to resend. A real Postfix answers behind it. sendfix must
 # end cleanly either way: a diagnosis or an honest timeout, a valid report, within the limits
-# its timeout sets, with nothing left running.
+# its timeout sets, with nothing left running. (A greeting lost on the first connection,
+# while the SSL/TLS try beside it is greeted at once, makes the check run again rather
+# than call port 587 mute: smtp_check_run_pair, tested in check_smtp_check.)
 # Then the clocks: sendfix's waits run on CLOCK_MONOTONIC, so a wall clock that races ahead
 # (libfaketime, 50 times as fast, the monotonic clock left alone) neither cuts a timeout
 # short nor puts a wrong elapsed time in the report.

@@ -39,6 +39,8 @@ struct fake {
 	int			 port;
 	int			 wake[2];	/* a byte here stops the accept loop */
 	int			 greet_delay_ms;
+	int			 mute_first;	/* the first connection hears nothing: its
+						   greeting lost on the way */
 	pthread_t		 thread;
 	pthread_mutex_t		 lock;
 	int			 accepts;
@@ -168,6 +170,7 @@ fake_settle(struct fake *f, int want)
 struct fake_conn_arg {
 	struct fake	*f;
 	int		 fd;
+	int		 mute;
 };
 
 static void *
@@ -176,7 +179,7 @@ fake_loop(void *arg)
 	struct fake		*f = arg;
 	struct fake_conn_arg	*ca;
 	struct pollfd		 pfd[2];
-	int			 fd;
+	int			 fd, n;
 
 	for (;;) {
 		pfd[0].fd = f->fd;
@@ -194,7 +197,7 @@ fake_loop(void *arg)
 			continue;
 		/* Counted before a byte is sent: a check cannot finish before it counts. */
 		pthread_mutex_lock(&f->lock);
-		f->accepts++;
+		n = ++f->accepts;
 		pthread_mutex_unlock(&f->lock);
 		if (f->nconns == FAKE_MAX_CONNS) {
 			close(fd);
@@ -203,6 +206,7 @@ fake_loop(void *arg)
 		ca = xcalloc(1, sizeof *ca);
 		ca->f = f;
 		ca->fd = fd;
+		ca->mute = f->mute_first && n == 1;
 		if (pthread_create(&f->conns[f->nconns], NULL, fake_conn, ca) != 0) {
 			close(fd);
 			free(ca);
@@ -237,6 +241,14 @@ fake_conn(void *arg)
 	ssize_t			 n;
 	int			 fd = ca->fd, in_data = 0;
 
+	if (ca->mute) {
+		/* Nothing, until the client gives up and closes. */
+		free(ca);
+		while (recv(fd, buf, sizeof buf, 0) > 0)
+			;
+		close(fd);
+		return (NULL);
+	}
 	if (ca->f->greet_delay_ms > 0)
 		sleep_ms(ca->f->greet_delay_ms);
 	free(ca);
@@ -857,6 +869,89 @@ START_TEST(test_mute_answer_says_so)
 }
 END_TEST
 
+/* The pair (smtp_check_run_pair): the user's plain check, the implicit-TLS one beside it. */
+static void
+pair_configs(struct smtp_check_config *cfg, struct smtp_check_config *other)
+{
+	config_default(cfg, &fakes[0], NULL);
+	cfg->timeout_ms = 1500;		/* past SMTP_CHECK_OTHER_DELAY_MS: the other starts */
+	*other = *cfg;
+	other->security = SMTP_SECURITY_TLS;
+	other->user = NULL;
+	other->password = NULL;
+	other->mail_from = NULL;
+	other->rcpt_to = NULL;
+}
+
+/*
+ * The first connection hears no greeting, while the implicit-TLS try beside it is greeted
+ * at once in plain text: the greeting was lost, not withheld. The user's check is asked
+ * once more, afresh (not from the memo, not "not waited for again"), and that answer is
+ * the result, marked as a second try; the memo then holds it.
+ */
+START_TEST(test_pair_second_try)
+{
+	struct smtp_check_config	 cfg, other;
+	struct smtp_check_result	 res, ores, again;
+	char				*cause = NULL;
+	int				 orc, oran;
+
+	fake_stop(&fakes[0]);
+	fake_start(&fakes[0], 0);
+	fakes[0].mute_first = 1;
+	pair_configs(&cfg, &other);
+	smtp_check_result_init(&res);
+	smtp_check_result_init(&ores);
+	ck_assert_msg(smtp_check_run_pair(&cfg, &res, &cause, &other, &ores, &orc, &oran) == 0,
+	    "%s", cause);
+	ck_assert_int_eq(oran, 1);
+	ck_assert_int_eq(orc, 0);
+	ck_assert_int_eq(ores.session.tls_failure, TLS_FAIL_NOT_TLS);
+	ck_assert_int_eq(ores.session.tls_info.plain_line, 1);
+	ck_assert_int_eq(res.second_try, 1);
+	ck_assert_int_eq(res.reused, 0);
+	ck_assert_msg(res.session.failure == SMTP_FAIL_NONE, "%s", res.session.detail);
+	ck_assert_int_eq(res.session.authenticated, 1);
+	ck_assert_int_eq(fake_accepts(&fakes[0]), 3);
+	/* What is kept now is the second try's answer. */
+	smtp_check_result_init(&again);
+	ck_assert_msg(smtp_check_run(&cfg, &again, &cause) == 0, "%s", cause);
+	ck_assert_int_eq(again.reused, 1);
+	ck_assert_int_eq(again.session.failure, SMTP_FAIL_NONE);
+	ck_assert_int_eq(fake_accepts(&fakes[0]), 3);
+	smtp_check_result_free(&again);
+	smtp_check_result_free(&ores);
+	smtp_check_result_free(&res);
+}
+END_TEST
+
+/*
+ * A server mute to every connection: the implicit-TLS try meets no line either, so the
+ * user's check is not asked again and the run costs the one wait.
+ */
+START_TEST(test_pair_mute_no_second_try)
+{
+	struct smtp_check_config	 cfg, other;
+	struct smtp_check_result	 res, ores;
+	char				*cause = NULL;
+	int				 orc, oran;
+
+	fake_stop(&fakes[0]);
+	fake_start(&fakes[0], 4000);
+	pair_configs(&cfg, &other);
+	smtp_check_result_init(&res);
+	smtp_check_result_init(&ores);
+	ck_assert_msg(smtp_check_run_pair(&cfg, &res, &cause, &other, &ores, &orc, &oran) == 0,
+	    "%s", cause);
+	ck_assert_int_eq(res.session.failure, SMTP_FAIL_GREETING_TIMEOUT);
+	ck_assert_int_eq(res.second_try, 0);
+	ck_assert_int_eq(ores.session.tls_info.plain_line, 0);
+	ck_assert_int_eq(fake_accepts(&fakes[0]), 2);
+	smtp_check_result_free(&ores);
+	smtp_check_result_free(&res);
+}
+END_TEST
+
 static volatile sig_atomic_t	 cancel_flag;
 
 static void *
@@ -975,6 +1070,8 @@ smtp_check_suite(void)
 	tcase_add_test(tc, test_refused_config_not_kept);
 	tcase_add_test(tc, test_cancelled_waiter);
 	tcase_add_test(tc, test_cancelled_check_not_kept);
+	tcase_add_test(tc, test_pair_second_try);
+	tcase_add_test(tc, test_pair_mute_no_second_try);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 

@@ -840,6 +840,8 @@ START_TEST(test_fail_table)
 	ck_assert_int_lt(run.elapsed, 2 * c->timeout_ms + 1000);
 	if (c->failure == TLS_FAIL_TIMEOUT)
 		ck_assert_int_ge(run.elapsed, c->timeout_ms - 100);
+	/* A whole plain line at once: a server that speaks, in the clear (smtp-check.c). */
+	ck_assert_int_eq(run.info.plain_line, c->failure == TLS_FAIL_NOT_TLS);
 	ck_assert_uint_eq(run.info.nchain, 0);
 	run_free(&run);
 }
