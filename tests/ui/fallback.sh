@@ -27,6 +27,30 @@ ui_wait unknown 'sendfix: the terminal type "sendfix-no-such-terminal" is not kn
 ui_wait unknown "Find out why your email will not send"
 pass "an unknown TERM: plain questions, and why"
 
+# Row 69, TERMINFO=/nonexistent: ncurses still looks in the system's database after it, so
+# on its own it changes nothing. With that database hidden too (empty directories mounted
+# over it, in a mount namespace of this run only), a common TERM is unknown and newterm
+# fails: one sentence, then the plain questions.
+real=$SENDFIX
+SENDFIX="$LAB_TMP/no-terminfo"
+cat >"$SENDFIX" <<EOF
+#!/bin/sh
+exec unshare -m sh -c 'for d in /lib/terminfo /usr/share/terminfo /etc/terminfo; do
+	[ -d "\$d" ] && mount -t tmpfs none "\$d"
+done
+exec "\$0" "\$@"' "$real" "\$@"
+EOF
+chmod 755 "$SENDFIX"
+ui_start noinfo 80 24 TERMINFO=/nonexistent
+ui_wait noinfo 'sendfix: the terminal type "screen" is not known on this computer; using plain questions instead'
+ui_wait noinfo "Find out why your email will not send"
+SENDFIX=$real
+ui_start info 80 24 TERMINFO=/nonexistent
+ui_wait info "Find out why your email will not send"
+[ "$(ui_tmux display-message -p -t info '#{alternate_on}')" = 1 ] ||
+	fail "TERMINFO=/nonexistent alone turned the full screen off"
+pass "row 69: TERMINFO=/nonexistent and no terminal database: plain questions, and why"
+
 # ASCII only when the locale is not UTF-8: the choice pointer, spinner and ticks too.
 ui_start ascii 80 24 LANG=C -- --answer smtp.host=smtp.lab.test
 ui_wait ascii "Find out why your email will not send"

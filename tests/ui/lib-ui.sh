@@ -255,6 +255,17 @@ ui_exit_status() {
 
 ui_pid() { ui_tmux display-message -p -t "$1" '#{pane_pid}'; }
 
+# ui_quit NAME KEY STATUS WHEN: KEY (q or F10), the quit question, y; sendfix must then end
+# with STATUS. WHEN names the moment in the failure message ("at a question").
+ui_quit() {
+	local st
+	ui_keys "$1" "$2"
+	ui_wait "$1" "Quit sendfix? (y/n)"
+	ui_keys "$1" y
+	st=$(ui_exit_status "$1" 10)
+	[ "$st" = "$3" ] || fail "quitting $4 exited $st, expected $3"
+}
+
 # ui_process_gone PID SECONDS: the process has ended (a zombie counts as ended).
 ui_process_gone() {
 	local pid=$1 secs=$2 i=0 st

@@ -79,11 +79,7 @@ pass "mid-probe the screen resizes, t shows the steps, Esc stops the test and go
 # The probe runs again after going back; q while it runs asks first.
 ui_keys $s Enter
 ui_wait $s "Testing the connection to the outgoing server"
-ui_keys $s q
-ui_wait $s "Quit sendfix? (y/n)"
-ui_keys $s y
-st=$(ui_exit_status $s 10)
-[ "$st" = 3 ] || fail "quitting before a diagnosis exited $st, expected 3"
+ui_quit $s q 3 "before a diagnosis"
 pass "q during a probe asks, then stops with status 3"
 
 # Row 71: bogus sizes in the environment (LINES=100000, COLUMNS=0, and a 1x1 that is not
@@ -98,10 +94,6 @@ for env in "LINES=100000 COLUMNS=0" "LINES=1 COLUMNS=1" "LINES=-5 COLUMNS=999999
 	ui_expect $b welcome-80x24.txt
 	rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$(ui_pid $b)/status")
 	[ -n "$rss" ] && [ "$rss" -lt 65536 ] || fail "with $env sendfix holds $rss KiB"
-	ui_keys $b q
-	ui_wait $b "Quit sendfix? (y/n)"
-	ui_keys $b y
-	st=$(ui_exit_status $b 10)
-	[ "$st" = 3 ] || fail "quitting at the welcome screen with $env exited $st, expected 3"
+	ui_quit $b q 3 "at the welcome screen with $env"
 	pass "row 71: with $env the screen is laid out for the real 80x24 ($rss KiB resident)"
 done

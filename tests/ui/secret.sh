@@ -90,9 +90,5 @@ ui_wait $s "Authentication errors > Question 1"
 ui_lacks $s "*"
 pass "several causes: the most likely first, the others listed; no password in the report"
 
-ui_keys $s F10
-ui_wait $s "Quit sendfix? (y/n)"
-ui_keys $s y
-st=$(ui_exit_status $s)
-[ "$st" = 3 ] || fail "quitting at a question exited $st, expected 3"
+ui_quit $s F10 3 "at a question"
 pass "F10 quits from a text field"
