@@ -142,8 +142,8 @@ dns_cache_copy_records(struct dns_records *dst, const struct dns_records *src)
 		from = &src->rr[i];
 		to = &dst->rr[dst->n++];
 		*to = *from;
-		to->owner = from->owner != NULL ? xstrdup(from->owner) : NULL;
-		to->target = from->target != NULL ? xstrdup(from->target) : NULL;
+		to->owner = xstrdup_or_null(from->owner);
+		to->target = xstrdup_or_null(from->target);
 		if (from->text != NULL) {
 			to->text = xmalloc(from->text_len + 1);
 			memcpy(to->text, from->text, from->text_len + 1);

@@ -422,7 +422,7 @@ smtp_check_mute_note(const struct smtp_check_config *cfg, const char *address,
 	m->failure = sr->failure;
 	m->tls_failure = sr->tls_failure;
 	free(m->detail);
-	m->detail = sr->detail != NULL ? xstrdup(sr->detail) : NULL;
+	m->detail = xstrdup_or_null(sr->detail);
 	m->at = mono_ms();
 	pthread_mutex_unlock(&smtp_check_mute_lock);
 }
@@ -532,6 +532,30 @@ smtp_check_sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
+/*
+ * Waits until j has ended and joins it. While it runs, the caller's cancel flag is passed
+ * on to other (which may be j itself), whose flag is its own; other may be NULL.
+ */
+static void
+smtp_check_job_wait(const struct smtp_check_config *cfg, struct smtp_check_job *j,
+    struct smtp_check_job *other)
+{
+	/* With nothing to pass on, the join alone waits, without polling. */
+	while (other != NULL && !atomic_load(&j->done)) {
+		if (smtp_check_cancelled(cfg))
+			other->cancel = 1;
+		smtp_check_sleep_ms(10);
+	}
+	if (j->started)
+		pthread_join(j->thread, NULL);
+}
+
+int
+smtp_check_cancelled(const struct smtp_check_config *cfg)
+{
+	return (cfg->cancel != NULL && *cfg->cancel != 0);
+}
+
 int
 smtp_check_run_pair(const struct smtp_check_config *cfg, struct smtp_check_result *result,
     char **cause, const struct smtp_check_config *other,
@@ -547,37 +571,22 @@ smtp_check_run_pair(const struct smtp_check_config *cfg, struct smtp_check_resul
 		return (smtp_check_run(cfg, result, cause));
 	smtp_check_job_start(&first, cfg, result, 0);
 	while (!atomic_load(&first.done) && !atomic_load(&first.heard) &&
-	    mono_ms() - t0 < SMTP_CHECK_OTHER_DELAY_MS &&
-	    (cfg->cancel == NULL || *cfg->cancel == 0))
+	    mono_ms() - t0 < SMTP_CHECK_OTHER_DELAY_MS && !smtp_check_cancelled(cfg))
 		smtp_check_sleep_ms(10);
 	if (!atomic_load(&first.done) && !atomic_load(&first.heard) &&
-	    (cfg->cancel == NULL || *cfg->cancel == 0)) {
+	    !smtp_check_cancelled(cfg)) {
 		smtp_check_job_start(&second, other, other_result, 1);
 		started = 1;
 	}
-	/* The other check's cancel flag also follows the caller's while both run. */
-	while (started && !atomic_load(&first.done)) {
-		if (cfg->cancel != NULL && *cfg->cancel)
-			second.cancel = 1;
-		smtp_check_sleep_ms(10);
-	}
-	if (first.started)
-		pthread_join(first.thread, NULL);
+	smtp_check_job_wait(cfg, &first, started ? &second : NULL);
 	*cause = first.cause;
 	if (!started)
 		return (first.rc);
 	needed = first.rc == 0 && result->connect == NET_CONNECTED &&
-	    result->session.failure == SMTP_FAIL_GREETING_TIMEOUT &&
-	    (cfg->cancel == NULL || *cfg->cancel == 0);
+	    result->session.failure == SMTP_FAIL_GREETING_TIMEOUT && !smtp_check_cancelled(cfg);
 	if (!needed)
 		second.cancel = 1;
-	while (!atomic_load(&second.done)) {
-		if (cfg->cancel != NULL && *cfg->cancel)
-			second.cancel = 1;
-		smtp_check_sleep_ms(10);
-	}
-	if (second.started)
-		pthread_join(second.thread, NULL);
+	smtp_check_job_wait(cfg, &second, &second);
 	if (needed) {
 		*other_rc = second.rc;
 		*other_ran = 1;
@@ -593,7 +602,7 @@ smtp_check_run_pair(const struct smtp_check_config *cfg, struct smtp_check_resul
 	 * that is really mute to plain text never gets here (its other check meets no line).
 	 */
 	if (needed && *other_rc == 0 && smtp_check_greets(other_result) &&
-	    (cfg->cancel == NULL || *cfg->cancel == 0)) {
+	    !smtp_check_cancelled(cfg)) {
 		free(*cause);
 		*cause = NULL;
 		smtp_check_mute_forget(cfg);

@@ -126,5 +126,7 @@ int	 smtp_check_run_pair(const struct smtp_check_config *cfg,
  * the program, which frees all of it.
  */
 void	 smtp_check_forget(void);
+/* 1 when cfg's cancel flag is set. */
+int	 smtp_check_cancelled(const struct smtp_check_config *);
 
 #endif

@@ -221,8 +221,8 @@ smtp_session_result_copy(struct smtp_session_result *dst,
 	 * smtp_session_result_free releases gets a copy of its own.
 	 */
 	*dst = *src;
-	dst->detail = src->detail != NULL ? xstrdup(src->detail) : NULL;
-	dst->queue_id = src->queue_id != NULL ? xstrdup(src->queue_id) : NULL;
+	dst->detail = xstrdup_or_null(src->detail);
+	dst->queue_id = xstrdup_or_null(src->queue_id);
 	smtp_reply_init(&dst->reply);
 	smtp_reply_copy(&dst->reply, &src->reply);
 	smtp_reply_init(&dst->greeting);

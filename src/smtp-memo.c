@@ -75,7 +75,6 @@ static pthread_once_t		 smtp_memo_once = PTHREAD_ONCE_INIT;
 static unsigned char		 smtp_memo_salt[32];
 
 static void	 smtp_memo_init(void);
-static int	 smtp_memo_cancelled(const struct smtp_check_config *);
 static int	 smtp_memo_same(const char *, const char *);
 static int	 smtp_memo_matches(const struct smtp_memo_entry *,
 		     const struct smtp_check_config *, const unsigned char *);
@@ -87,7 +86,6 @@ static struct smtp_memo_entry *smtp_memo_find(const struct smtp_check_config *,
 		     const unsigned char *, const struct strlist *);
 static struct smtp_memo_entry *smtp_memo_new(const struct smtp_check_config *,
 		     const unsigned char *, struct strlist *);
-static char	*smtp_memo_strdup(const char *);
 static void	 smtp_memo_free(struct smtp_memo_entry *);
 static void	 smtp_memo_unref(struct smtp_memo_entry *);
 static void	 smtp_memo_unlist(struct smtp_memo_entry *);
@@ -129,12 +127,6 @@ smtp_memo_digest(const char *password, unsigned char *out)
 		return (-1);
 	}
 	return (0);
-}
-
-static int
-smtp_memo_cancelled(const struct smtp_check_config *cfg)
-{
-	return (cfg->cancel != NULL && *cfg->cancel != 0);
 }
 
 /* Two optional strings: both absent, or both there and equal. */
@@ -252,12 +244,6 @@ smtp_memo_find(const struct smtp_check_config *cfg, const unsigned char *digest,
 	return (pending);
 }
 
-static char *
-smtp_memo_strdup(const char *s)
-{
-	return (s != NULL ? xstrdup(s) : NULL);
-}
-
 /* A PENDING entry for cfg's question, with no reference yet; it takes addrs. */
 static struct smtp_memo_entry *
 smtp_memo_new(const struct smtp_check_config *cfg, const unsigned char *digest,
@@ -267,17 +253,17 @@ smtp_memo_new(const struct smtp_check_config *cfg, const unsigned char *digest,
 
 	e = xcalloc(1, sizeof *e);
 	e->host = xstrdup(cfg->host);
-	e->resolver = smtp_memo_strdup(cfg->resolver);
+	e->resolver = xstrdup_or_null(cfg->resolver);
 	e->port = cfg->port;
 	e->security = cfg->security;
-	e->cafile = smtp_memo_strdup(cfg->cafile);
-	e->user = smtp_memo_strdup(cfg->user);
+	e->cafile = xstrdup_or_null(cfg->cafile);
+	e->user = xstrdup_or_null(cfg->user);
 	e->has_password = cfg->password != NULL;
 	memcpy(e->password, digest, SMTP_MEMO_DIGEST_LEN);
-	e->mech = smtp_memo_strdup(cfg->mech);
+	e->mech = xstrdup_or_null(cfg->mech);
 	e->allow_plaintext_auth = cfg->allow_plaintext_auth != 0;
-	e->mail_from = smtp_memo_strdup(cfg->mail_from);
-	e->rcpt_to = smtp_memo_strdup(cfg->rcpt_to);
+	e->mail_from = xstrdup_or_null(cfg->mail_from);
+	e->rcpt_to = xstrdup_or_null(cfg->rcpt_to);
 	e->timeout_ms = cfg->timeout_ms;
 	e->addrs = *addrs;
 	memset(addrs, 0, sizeof *addrs);
@@ -408,7 +394,7 @@ smtp_memo_join(const struct smtp_check_config *cfg, struct smtp_check_result *re
 			break;
 		}
 		e->refs++;
-		while (e->state == SMTP_MEMO_PENDING && !smtp_memo_cancelled(cfg))
+		while (e->state == SMTP_MEMO_PENDING && !smtp_check_cancelled(cfg))
 			smtp_memo_wait();
 		if ((state = e->state) == SMTP_MEMO_DONE) {
 			pthread_mutex_unlock(&smtp_memo_lock);
@@ -454,7 +440,7 @@ smtp_memo_done(struct smtp_memo_entry *e, const struct smtp_check_config *cfg, i
 	 * A cancelled check found out nothing about the server, and a configuration it
 	 * refused (-1) is no answer: those waiting ask for themselves.
 	 */
-	keep = rc == 0 && !smtp_memo_cancelled(cfg) && res->connect != NET_CANCELLED &&
+	keep = rc == 0 && !smtp_check_cancelled(cfg) && res->connect != NET_CANCELLED &&
 	    res->session.failure != SMTP_FAIL_CANCELLED;
 	smtp_check_result_init(&copy);
 	if (keep) {

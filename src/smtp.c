@@ -345,7 +345,7 @@ smtp_caps_copy(struct smtp_caps *dst, const struct smtp_caps *src)
 {
 	smtp_caps_free(dst);
 	*dst = *src;
-	dst->domain = src->domain != NULL ? xstrdup(src->domain) : NULL;
+	dst->domain = xstrdup_or_null(src->domain);
 	memset(&dst->auth_names, 0, sizeof dst->auth_names);
 	memset(&dst->keywords, 0, sizeof dst->keywords);
 	strlist_copy(&dst->auth_names, &src->auth_names);

@@ -127,7 +127,6 @@ static int	 tls_name_matches(struct tls_session *, gnutls_x509_crt_t);
 static void	 tls_verify(struct tls_session *, struct tls_info *);
 static char	*tls_which(const struct tls_info *, size_t);
 static char	*tls_names_words(const struct tls_cert *, const char *);
-static char	*tls_strdup(const char *);
 
 const char *
 tls_verdict_name(enum tls_verdict v)
@@ -167,12 +166,6 @@ tls_info_free(struct tls_info *info)
 	memset(info, 0, sizeof *info);
 }
 
-static char *
-tls_strdup(const char *s)
-{
-	return (s != NULL ? xstrdup(s) : NULL);
-}
-
 void
 tls_info_copy(struct tls_info *dst, const struct tls_info *src)
 {
@@ -182,10 +175,10 @@ tls_info_copy(struct tls_info *dst, const struct tls_info *src)
 
 	tls_info_free(dst);
 	*dst = *src;
-	dst->verify_words = tls_strdup(src->verify_words);
-	dst->protocol = tls_strdup(src->protocol);
-	dst->cipher = tls_strdup(src->cipher);
-	dst->kx = tls_strdup(src->kx);
+	dst->verify_words = xstrdup_or_null(src->verify_words);
+	dst->protocol = xstrdup_or_null(src->protocol);
+	dst->cipher = xstrdup_or_null(src->cipher);
+	dst->kx = xstrdup_or_null(src->kx);
 	dst->chain = NULL;
 	dst->nchain = 0;
 	if (src->nchain == 0)
@@ -195,10 +188,10 @@ tls_info_copy(struct tls_info *dst, const struct tls_info *src)
 		from = &src->chain[i];
 		to = &dst->chain[i];
 		*to = *from;
-		to->subject = tls_strdup(from->subject);
-		to->issuer = tls_strdup(from->issuer);
-		to->not_before = tls_strdup(from->not_before);
-		to->not_after = tls_strdup(from->not_after);
+		to->subject = xstrdup_or_null(from->subject);
+		to->issuer = xstrdup_or_null(from->issuer);
+		to->not_before = xstrdup_or_null(from->not_before);
+		to->not_after = xstrdup_or_null(from->not_after);
 		memset(&to->names, 0, sizeof to->names);
 		strlist_copy(&to->names, &from->names);
 	}
@@ -389,7 +382,7 @@ tls_cred_get(const struct tls_config *cfg, struct tls_session *s, char **cause)
 	    tls_ncred < TLS_CRED_CACHE_MAX) {
 		e = &tls_cred_cache[tls_ncred++];
 		e->system_trust = cfg->system_trust != 0;
-		e->cafile = cfg->cafile != NULL ? xstrdup(cfg->cafile) : NULL;
+		e->cafile = xstrdup_or_null(cfg->cafile);
 		e->cred = s->cred;
 		s->cred_shared = 1;
 	}

@@ -15,6 +15,7 @@ void	*xcalloc(size_t, size_t);
 void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
+char	*xstrdup_or_null(const char *);	/* NULL stays NULL */
 int	 xasprintf(char **, const char *, ...) PRINTFLIKE(2, 3);
 int	 xvasprintf(char **, const char *, va_list) PRINTFLIKE(2, 0);
 
