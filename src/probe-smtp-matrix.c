@@ -331,10 +331,6 @@ matrix_addresses(const char *list, struct matrix_row *row, char **cause)
 }
 
 /*
- * One cell's dialogue, on the address that connected: greeting, EHLO and encryption,
- * never a login or an envelope. Runs in a worker thread; touches only its own slot.
- */
-/*
  * Connects to every address of the cell at once and keeps the best outcome. Returns 1 when
  * the cell is to have a dialogue (a candidate server's port that connected), 0 when its
  * class is known already.
@@ -372,6 +368,11 @@ matrix_connect(const struct probe_env *env, struct matrix_slot *s)
 	return (1);
 }
 
+/*
+ * One cell: its connects, then its dialogue on the address that connected: greeting, EHLO
+ * and encryption, never a login or an envelope. Runs in a worker thread; touches only its
+ * own slot.
+ */
 static void
 matrix_dialogue(const struct probe_env *env, struct matrix_slot *s)
 {
